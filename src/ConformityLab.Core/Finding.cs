@@ -1,0 +1,11 @@
+namespace ConformityLab;
+
+/// <summary>
+/// The outcome of one check on one item: a stable check id, its verdict, a one-line reason and
+/// the evidence it rests on (each entry is a command and the reply it got, as recorded).
+/// </summary>
+/// <param name="Id">Stable check id, such as <c>imei.luhn</c>.</param>
+/// <param name="Verdict">The TTCN-3 verdict.</param>
+/// <param name="Reason">One line that says why.</param>
+/// <param name="Evidence">The exchanges the verdict rests on, such as <c>AT+CGSN -> 356936001568843</c>.</param>
+public sealed record Finding(string Id, Verdict Verdict, string Reason, IReadOnlyList<string> Evidence);

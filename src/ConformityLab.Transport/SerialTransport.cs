@@ -1,0 +1,132 @@
+using System.IO.Ports;
+using System.Runtime.InteropServices;
+
+namespace ConformityLab.Transport;
+
+/// <summary>The serial port could not be opened: missing, busy, or refused by the driver.</summary>
+public sealed class SerialPortUnavailableException(string message, Exception? inner = null) : IOException(message, inner);
+
+/// <summary>
+/// An open serial port through System.IO.Ports, held exclusively by this lab, with every byte
+/// recorded. <see cref="Stream"/> is the only way to the bytes, so nothing escapes the transcript.
+/// </summary>
+public sealed class SerialTransport : IAsyncDisposable
+{
+    private readonly SerialPort _port;
+    private readonly int _lockFd;
+
+    private SerialTransport(SerialTarget target, SerialPort port, int lockFd, Transcript transcript)
+    {
+        Target = target;
+        _port = port;
+        _lockFd = lockFd;
+        Transcript = transcript;
+        Stream = new RecordingStream(port.BaseStream, transcript, leaveOpen: true);
+    }
+
+    /// <summary>The target this port was opened for.</summary>
+    public SerialTarget Target { get; }
+
+    /// <summary>The evidence: every byte exchanged since open.</summary>
+    public Transcript Transcript { get; }
+
+    /// <summary>The port's byte stream, recording into <see cref="Transcript"/>.</summary>
+    public Stream Stream { get; }
+
+    /// <summary>
+    /// Opens the port exclusively. A second open of the same device by this or another lab
+    /// process is refused: System.IO.Ports does not refuse it on Linux, so an advisory
+    /// <c>flock</c> on the device node enforces it. Control lines (DTR, RTS) are asserted where
+    /// the driver has them; pseudo-terminals reject them, so they are optional.
+    /// </summary>
+    /// <exception cref="SerialPortUnavailableException">The device is missing, busy or refused to open.</exception>
+    public static SerialTransport Open(SerialTarget target, Transcript? transcript = null)
+    {
+        var path = target.Path;
+        if (!File.Exists(path))
+        {
+            throw new SerialPortUnavailableException($"{target.Path}: no such device (is it plugged in, and is the path right?)");
+        }
+
+        var devicePath = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
+        var lockFd = AcquireLock(target.Path, devicePath);
+        SerialPort? port = null;
+        try
+        {
+            port = new SerialPort(devicePath, target.BaudRate, target.Parity, target.DataBits, target.StopBits)
+            {
+                Handshake = Handshake.None,
+                ReadBufferSize = 64 * 1024,
+                WriteTimeout = 5000,
+            };
+            port.Open();
+            transcript ??= new Transcript(target.ToString());
+            transcript.Note($"opened {target} ({devicePath})");
+            TryControlLines(port, transcript);
+            return new SerialTransport(target, port, lockFd, transcript);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
+        {
+            port?.Dispose();
+            Libc.Close(lockFd);
+            if (e is SerialPortUnavailableException)
+            {
+                throw;
+            }
+
+            throw new SerialPortUnavailableException($"{target.Path}: cannot open: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Closes the port and releases the lock. Safe to call twice.</summary>
+    public ValueTask DisposeAsync()
+    {
+        try
+        {
+            Stream.Dispose();
+            _port.Dispose();
+        }
+        catch (IOException)
+        {
+            // The device may already be gone; closing must still release the lock.
+        }
+        finally
+        {
+            Libc.Close(_lockFd);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static int AcquireLock(string name, string devicePath)
+    {
+        var fd = Libc.Open(devicePath, Libc.O_RDONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw new SerialPortUnavailableException($"{name}: cannot open: {Libc.Describe(errno)}");
+        }
+
+        if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
+        {
+            Libc.Close(fd);
+            throw new SerialPortUnavailableException($"{name}: already in use by another ConformityLab session (exclusive lock on {devicePath} is held)");
+        }
+
+        return fd;
+    }
+
+    private static void TryControlLines(SerialPort port, Transcript transcript)
+    {
+        try
+        {
+            port.DtrEnable = true;
+            port.RtsEnable = true;
+        }
+        catch (IOException e)
+        {
+            // Pseudo-terminals and some USB bridges have no modem control lines (ENOTTY).
+            transcript.Note($"control lines not available: {e.Message}");
+        }
+    }
+}
