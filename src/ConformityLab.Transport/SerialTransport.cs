@@ -14,6 +14,7 @@ public sealed class SerialTransport : IAsyncDisposable
 {
     private readonly SerialPort _port;
     private readonly int _lockFd;
+    private int _disposed;
 
     private SerialTransport(SerialTarget target, SerialPort port, int lockFd, Transcript transcript)
     {
@@ -78,24 +79,36 @@ public sealed class SerialTransport : IAsyncDisposable
         }
     }
 
-    /// <summary>Closes the port and releases the lock. Safe to call twice.</summary>
-    public ValueTask DisposeAsync()
+    /// <summary>
+    /// Closes the port and releases the lock. A port whose device hung up with output pending
+    /// can block in close on Linux, so the close is given two seconds and then abandoned (and
+    /// noted in the transcript) rather than hanging the lab.
+    /// </summary>
+    public async ValueTask DisposeAsync()
     {
-        try
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            Stream.Dispose();
-            _port.Dispose();
-        }
-        catch (IOException)
-        {
-            // The device may already be gone; closing must still release the lock.
-        }
-        finally
-        {
-            Libc.Close(_lockFd);
+            return;
         }
 
-        return ValueTask.CompletedTask;
+        var close = Task.Run(() =>
+        {
+            try
+            {
+                Stream.Dispose();
+                _port.Dispose();
+            }
+            catch (IOException)
+            {
+                // The device may already be gone; closing must still release the lock.
+            }
+        });
+        if (await Task.WhenAny(close, Task.Delay(TimeSpan.FromSeconds(2))).ConfigureAwait(false) != close)
+        {
+            Transcript.Note("closing the port did not complete within 2 s (device hung up with output pending); abandoned");
+        }
+
+        Libc.Close(_lockFd);
     }
 
     private static int AcquireLock(string name, string devicePath)

@@ -1,0 +1,99 @@
+using System.CommandLine;
+using System.Text.Json;
+using ConformityLab.Simulators;
+using Spectre.Console;
+
+namespace ConformityLab.Cli;
+
+/// <summary><c>conformitylab sim &lt;profile&gt; --pty &lt;link&gt;</c> and <c>conformitylab sim --list</c>.</summary>
+internal static class SimCommand
+{
+    private static readonly JsonSerializerOptions LogJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var profile = new Argument<string?>("profile") { Description = "Profile name (see --list) or path of a profile YAML file", Arity = ArgumentArity.ZeroOrOne };
+        var pty = new Option<string?>("--pty") { Description = "Serve a simulated modem on a pseudo-terminal, with a symlink at this path" };
+        var list = new Option<bool>("--list") { Description = "List the profiles" };
+        var log = new Option<string?>("--log") { Description = "Append every command received to this file (JSON Lines)" };
+        var command = new Command("sim", "Serve a simulated device until stopped (Ctrl+C)") { profile, pty, list, log };
+        command.SetAction((parse, ct) => parse.GetValue(list)
+            ? Task.FromResult(List())
+            : ServeAsync(parse.GetValue(profile), parse.GetValue(pty), parse.GetValue(log), ct));
+        return command;
+    }
+
+    private static int List()
+    {
+        IReadOnlyList<ModemProfile> profiles;
+        try
+        {
+            profiles = ModemProfiles.List();
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"conformitylab: {e.Message}");
+            return ExitCodes.CouldNotRun;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumn("profile").AddColumn("kind").AddColumn("vendor").AddColumn("description");
+        foreach (var p in profiles)
+        {
+            table.AddRow(Markup.Escape(p.Name), "modem (--pty)", Markup.Escape(p.Vendor), Markup.Escape(p.Description.Trim()));
+        }
+
+        AnsiConsole.Write(table);
+        return ExitCodes.Conform;
+    }
+
+    private static async Task<int> ServeAsync(string? profileName, string? ptyLink, string? logPath, CancellationToken cancellationToken)
+    {
+        if (profileName is null)
+        {
+            Console.Error.WriteLine("conformitylab: name a profile (see 'conformitylab sim --list')");
+            return ExitCodes.CouldNotRun;
+        }
+
+        if (ptyLink is null)
+        {
+            Console.Error.WriteLine("conformitylab: say where to serve it: --pty <link path>");
+            return ExitCodes.CouldNotRun;
+        }
+
+        ModemProfile profile;
+        try
+        {
+            profile = ModemProfiles.Load(profileName);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"conformitylab: {e.Message}");
+            return ExitCodes.CouldNotRun;
+        }
+
+        using var logFile = logPath is null ? null : new StreamWriter(logPath, append: true) { AutoFlush = true };
+        using var sim = SimulatedModem.Start(profile, ptyLink);
+        var writeLock = new Lock();
+        sim.CommandReceived += c =>
+        {
+            var line = JsonSerializer.Serialize(new { t = c.Time, command = c.Command, identifierWrite = c.IdentifierWrite, family = c.WriteFamily }, LogJson);
+            lock (writeLock)
+            {
+                Console.Out.WriteLine(line);
+                logFile?.WriteLine(line);
+            }
+        };
+        Console.Error.WriteLine($"conformitylab: serving '{profile.Name}' on {sim.PortPath} -> {sim.SlavePath}; Ctrl+C to stop");
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped by the operator.
+        }
+
+        Console.Error.WriteLine($"conformitylab: stopped '{profile.Name}' after {sim.CommandLog.Count} commands");
+        return ExitCodes.Conform;
+    }
+}

@@ -1,0 +1,52 @@
+using ConformityLab.At;
+using ConformityLab.Checks;
+using ConformityLab.Transport;
+
+namespace ConformityLab.Harness;
+
+/// <summary>
+/// Identifies a modem on a serial port: open the port exclusively, settle, check that AT is
+/// answered, read every identity path, run the identifier checks.
+/// </summary>
+public sealed class SerialIdentifier
+{
+    private readonly VendorCatalogue _catalogue;
+
+    /// <summary>Creates an identifier with the given vendor catalogue (the built-in one when null).</summary>
+    public SerialIdentifier(VendorCatalogue? catalogue = null) => _catalogue = catalogue ?? VendorCatalogue.LoadBuiltIn();
+
+    /// <summary>Identifies the device at <paramref name="target"/>.</summary>
+    /// <param name="target">The serial target.</param>
+    /// <param name="options">Timeouts and clock.</param>
+    /// <param name="transcript">Where the bytes go; a new transcript when null. Kept even when identification throws, so the evidence of a failed session is not lost.</param>
+    /// <param name="cancellationToken">Cancels the session.</param>
+    /// <exception cref="SerialPortUnavailableException">The port is missing, busy or refused.</exception>
+    /// <exception cref="DeviceNotRespondingException">The device does not answer AT.</exception>
+    public async Task<Identification> IdentifyAsync(SerialTarget target, IdentifyOptions options, Transcript? transcript, CancellationToken cancellationToken)
+    {
+        transcript ??= new Transcript(target.ToString(), options.Time);
+        var transport = SerialTransport.Open(target, transcript);
+        await using (transport.ConfigureAwait(false))
+        {
+            var channelOptions = new AtChannelOptions
+            {
+                DeviceName = target.Path,
+                DefaultTimeout = options.CommandTimeout,
+                UnsolicitedPrefixes = _catalogue.UnsolicitedPrefixes,
+            };
+            var channel = new AtChannel(transport.Stream, channelOptions, transcript, options.Time, leaveOpen: true);
+            await using (channel.ConfigureAwait(false))
+            {
+                await AtSession.StartAsync(channel, options.Settle, cancellationToken).ConfigureAwait(false);
+                var result = await new AtIdentityReader(channel, _catalogue).ReadAsync(target.ToString(), cancellationToken).ConfigureAwait(false);
+                var findings = IdentifierChecks.Evaluate(result.Identity).ToList();
+                if (result.Fault is { } fault)
+                {
+                    findings.Insert(0, new Finding("session.channel", Verdict.Error, $"identification cut short: {fault}", []));
+                }
+
+                return new Identification(result.Identity, findings, transcript, channel.Unsolicited.Select(u => u.ToString()).ToList());
+            }
+        }
+    }
+}
