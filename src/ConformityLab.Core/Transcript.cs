@@ -28,6 +28,7 @@ public sealed record TranscriptEntry(DateTimeOffset Time, Direction Direction, b
 /// </summary>
 public sealed class Transcript
 {
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private readonly List<TranscriptEntry> _entries = [];
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -98,7 +99,7 @@ public sealed class Transcript
                 dir = entry.Direction.ToString().ToLowerInvariant(),
                 hex = Convert.ToHexStringLower(entry.Data),
                 text = Printable(entry.Data),
-            });
+            }, JsonOptions);
             await writer.WriteLineAsync(line.AsMemory(), cancellationToken).ConfigureAwait(false);
         }
 
