@@ -24,7 +24,7 @@ public static class DeviceListParser
             for (var i = 1; i < tokens.Length; i++)
             {
                 var colon = tokens[i].IndexOf(':', StringComparison.Ordinal);
-                if (colon > 0 && state.Count > 0 && !tokens[i].StartsWith('('))
+                if (colon > 0 && state.Count > 0 && tokens[i][..colon].All(c => c is (>= 'a' and <= 'z') or '_'))
                 {
                     properties[tokens[i][..colon]] = tokens[i][(colon + 1)..];
                 }

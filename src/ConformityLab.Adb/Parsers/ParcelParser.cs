@@ -90,14 +90,9 @@ public static partial class ParcelParser
         }
 
         var index = 0;
+        // A non-zero status is a binder exception (EX_SECURITY = -1, and so on); EX_HAS_REPLY_HEADER (-128)
+        // is reported as such rather than guessed through, so a value is never misread.
         var status = (int)words[index++];
-        if (status == -128 && words.Count > 1)
-        {
-            // EX_HAS_REPLY_HEADER (-128): a header of the given size in bytes, then the reply proper.
-            index += 1 + (int)(words[1] / 4);
-            status = 0;
-        }
-
         if (status != 0)
         {
             var message = TryString(words, index, out var text, out _) ? text : null;
