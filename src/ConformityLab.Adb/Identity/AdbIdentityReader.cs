@@ -85,9 +85,15 @@ public sealed class AdbIdentityReader
                     var result = await _client.ShellAsync(serial, command, _options.CommandTimeout, cancellationToken).ConfigureAwait(false);
                     capture = new ShellCapture(command, result.StdoutText, result.StderrText, result.ExitCode, null);
                 }
+                catch (AdbFailException ex) when (ex.Service.StartsWith("host", StringComparison.Ordinal))
+                {
+                    // host:transport or host-serial refused: the device is gone, offline or unknown.
+                    fault = ex.Message;
+                    capture = new ShellCapture(command, string.Empty, string.Empty, null, ex.Message);
+                }
                 catch (AdbFailException ex)
                 {
-                    // The server refused this one service (the device may refuse a command); others may still work.
+                    // The device refused this one service; others may still work.
                     capture = new ShellCapture(command, string.Empty, string.Empty, null, ex.Message);
                 }
                 catch (AdbException ex)
