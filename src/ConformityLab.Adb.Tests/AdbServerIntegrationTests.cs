@@ -117,11 +117,46 @@ public class AdbServerIntegrationTests
     }
 
     [Test]
-    public async Task LargeOutput_CrossesManyWritesWithFlowControl()
+    public async Task WholeGetprop_ComesBackVerbatim()
     {
         var device = _devices["genuine-pixel8-android14"];
         var result = await _server.Client.ShellAsync(device.Serial, "getprop");
         Assert.That(result.StdoutText, Is.EqualTo(device.Profile.GetpropDump));
+    }
+
+    [Test]
+    public async Task LargeFile_CrossesManyWritesWithFlowControl_ShellAndSync()
+    {
+        // A profile folder of its own with a 700 KB file: more than the 256 KiB a WRTE may carry,
+        // so the device must wait for the server's OKAY between writes.
+        var directory = Directory.CreateTempSubdirectory("adb-big-profile-").FullName;
+        try
+        {
+            var source = Path.Combine(Fixtures.Root, "genuine-pixel8-android14");
+            File.Copy(Path.Combine(source, "getprop.txt"), Path.Combine(directory, "getprop.txt"));
+            var big = new byte[700 * 1024];
+            new Random(4).NextBytes(big);
+            await File.WriteAllBytesAsync(Path.Combine(directory, "big.bin"), big);
+            await File.WriteAllTextAsync(Path.Combine(directory, "manifest.json"),
+                """{ "description": "big file", "commands": [], "files": { "/sdcard/big.bin": "big.bin" } }""");
+            await using var device = await AndroidDeviceSimulator.StartAsync(directory, 0, CancellationToken.None);
+            await _server.AttachAsync(device.Serial);
+            try
+            {
+                Assert.That(await _server.Client.PullAsync(device.Serial, "/sdcard/big.bin"), Is.EqualTo(big));
+                var cat = await _server.Client.ShellAsync(device.Serial, "cat /sdcard/big.bin");
+                Assert.That(cat.Stdout, Is.EqualTo(big));
+                Assert.That(cat.ExitCode, Is.EqualTo(0));
+            }
+            finally
+            {
+                await _server.Client.DisconnectAsync(device.Serial);
+            }
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Test]
