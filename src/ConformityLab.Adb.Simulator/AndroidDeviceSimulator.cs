@@ -11,7 +11,8 @@ namespace ConformityLab.Adb.Simulator;
 /// <param name="Time">When it arrived.</param>
 /// <param name="Service">The service kind: <c>shell,v2</c>, <c>shell</c>, <c>exec</c>, <c>sync</c> or the refused service name.</param>
 /// <param name="Command">The command line (shell), the sync request and path (<c>RECV /sdcard/x</c>), or the whole service string.</param>
-public sealed record SimulatedCommand(DateTimeOffset Time, string Service, string Command);
+/// <param name="Known">Whether the profile scripts the command or the simulated shell knows it (false: it got "not found", exit 127).</param>
+public sealed record SimulatedCommand(DateTimeOffset Time, string Service, string Command, bool Known = true);
 
 /// <summary>How a simulator runs.</summary>
 public sealed record AndroidSimulatorOptions
@@ -142,9 +143,9 @@ public sealed class AndroidDeviceSimulator : IAsyncDisposable
         }
     }
 
-    private void Log(string service, string command)
+    private void Log(string service, string command, bool known = true)
     {
-        var entry = new SimulatedCommand(_options.Time.GetUtcNow(), service, command);
+        var entry = new SimulatedCommand(_options.Time.GetUtcNow(), service, command, known);
         _log.Enqueue(entry);
         if (_options.CommandLogPath is { } path)
         {
@@ -155,6 +156,7 @@ public sealed class AndroidDeviceSimulator : IAsyncDisposable
                 profile = Profile.Name,
                 service,
                 command,
+                known,
             });
             lock (_fileGate)
             {
@@ -241,7 +243,7 @@ public sealed class AndroidDeviceSimulator : IAsyncDisposable
 
             if (kind is null)
             {
-                owner.Log(service, service);
+                owner.Log(service, service, known: false);
                 await SendAsync(new AdbMessage(AdbMessage.Clse, 0, message.Arg0, []), cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -265,8 +267,8 @@ public sealed class AndroidDeviceSimulator : IAsyncDisposable
                 }
                 else
                 {
-                    owner.Log(kind, argument);
                     var output = owner._device.Run(argument);
+                    owner.Log(kind, argument, output.Known);
                     await deviceStream.WriteAsync(kind == "shell,v2" ? ShellV2Packets(output) : [.. output.Stdout, .. output.Stderr], _maxPayload, token).ConfigureAwait(false);
                 }
 

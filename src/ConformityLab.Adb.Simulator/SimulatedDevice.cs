@@ -3,7 +3,7 @@ using System.Text;
 namespace ConformityLab.Adb.Simulator;
 
 /// <summary>What the simulated shell gave for one command.</summary>
-internal sealed record ShellOutput(byte[] Stdout, byte[] Stderr, int Exit);
+internal sealed record ShellOutput(byte[] Stdout, byte[] Stderr, int Exit, bool Known = true);
 
 /// <summary>
 /// The device's state behind the transport: which flags earlier commands set, the files they
@@ -95,7 +95,7 @@ internal sealed class SimulatedDevice(AndroidProfile profile)
                 return new ShellOutput(Encoding.UTF8.GetBytes(string.Join(' ', words.Skip(1)) + "\n"), [], 0);
             default:
                 // mksh's answer to an unknown command.
-                return new ShellOutput([], Encoding.UTF8.GetBytes($"/system/bin/sh: {words[0]}: inaccessible or not found\n"), 127);
+                return new ShellOutput([], Encoding.UTF8.GetBytes($"/system/bin/sh: {words[0]}: inaccessible or not found\n"), 127, Known: false);
         }
     }
 }

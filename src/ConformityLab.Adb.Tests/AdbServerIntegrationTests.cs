@@ -111,6 +111,7 @@ public class AdbServerIntegrationTests
         var ok = await _server.Client.ShellAsync(device.Serial, "getprop ro.product.model");
         Assert.That((ok.StdoutText, ok.ExitCode, ok.ShellV2), Is.EqualTo(("Pixel 8\n", (int?)0, true)));
         var missing = await _server.Client.ShellAsync(device.Serial, "nosuchcommand --flag");
+        Assert.That(device.CommandLog.Last(c => c.Command == "nosuchcommand --flag").Known, Is.False);
         Assert.That(missing.ExitCode, Is.EqualTo(127));
         Assert.That(missing.StderrText, Does.Contain("nosuchcommand: inaccessible or not found"));
         Assert.That(missing.Stdout, Is.Empty);
@@ -237,6 +238,8 @@ public class AdbServerIntegrationTests
         Assert.That(commands, Does.Contain("getprop"));
         Assert.That(commands.IndexOf(AndroidCommands.DialImei), Is.LessThan(commands.IndexOf(AndroidCommands.UiAutomatorDump)).And.Not.Negative);
         Assert.That(received.Where(c => c.Service != "sync").Select(c => c.Service), Has.All.EqualTo("shell,v2"));
+        Assert.That(received.Where(c => !c.Known).Select(c => c.Command), Is.Empty, "the reader sent commands the device does not know");
+        Assert.That(commands.Count(c => c == AndroidCommands.CloseDialer), Is.EqualTo(commands.Contains(AndroidCommands.DialImei) && device.Profile.Manifest.Commands.Any(c => c.Command == AndroidCommands.DialImei && c.Exit == 0) ? 1 : 0));
     }
 
     [Test]

@@ -41,6 +41,8 @@ public sealed record AdbIdentityResult(DeviceIdentity Identity, AndroidEvidence 
 /// serial and baseband; every slot's IMEI through <c>service call iphonesubinfo</c> with the
 /// transaction code of the device's Android version; <c>dumpsys iphonesubinfo</c> on older
 /// versions; the <c>*#06#</c> screen through <c>uiautomator dump</c>; and the SVN for the IMEISV.
+/// Each reading's Path is the shell command it came from; property readings name the key too
+/// (<c>getprop [ro.product.model]</c>), since one <c>getprop</c> gives them all.
 /// An IMEI that cannot be read is a reading with its reason, never a value. A probe collects; it
 /// never decides: the verdicts come from <see cref="Checks.AndroidChecks"/>.
 /// </summary>
@@ -328,6 +330,11 @@ public sealed class AdbIdentityReader
             {
                 why = $"the window dump could not be pulled: {ex.Message}";
             }
+        }
+
+        if (dial.Succeeded)
+        {
+            await run(AndroidCommands.CloseDialer).ConfigureAwait(false);
         }
 
         IReadOnlyList<ScreenImei> found = [];

@@ -92,8 +92,11 @@ public static class AndroidCommands
     /// <summary>The RAM.</summary>
     public const string MemInfo = "cat /proc/meminfo";
 
-    /// <summary>Opens the dialer on <c>*#06#</c> (the <c>#</c> is URI-escaped as %23).</summary>
-    public const string DialImei = "am start -a android.intent.action.DIAL -d tel:*%2306%23";
+    /// <summary>Opens the dialer on <c>*#06#</c> (the <c>#</c> is URI-escaped as %23; quoted so the shell never globs the <c>*</c>).</summary>
+    public const string DialImei = "am start -a android.intent.action.DIAL -d 'tel:*%2306%23'";
+
+    /// <summary>Closes the dialog the dialer opened, leaving the handset as it was found.</summary>
+    public const string CloseDialer = "input keyevent KEYCODE_BACK";
 
     /// <summary>Where the window dump goes.</summary>
     public const string WindowDumpPath = "/sdcard/window_dump.xml";
