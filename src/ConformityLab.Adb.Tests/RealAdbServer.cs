@@ -39,7 +39,7 @@ public sealed class RealAdbServer : IAsyncDisposable
         string? last = null;
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var port = 50370 + Random.Shared.Next(0, 2000);
+            var port = FreePort(50370, 2000);
             var (code, output) = await RunAsync(adb!, "-P", port.ToString(CultureInfo.InvariantCulture), "start-server");
             if (code == 0)
             {
@@ -51,6 +51,28 @@ public sealed class RealAdbServer : IAsyncDisposable
 
         Assert.Fail($"could not start an isolated adb server: {last}");
         throw new UnreachableException();
+    }
+
+    /// <summary>A port in [first, first + range) that nothing listens on right now (so no other adb server is touched).</summary>
+    public static int FreePort(int first, int range)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var port = first + Random.Shared.Next(0, range);
+            try
+            {
+                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                probe.Start();
+                probe.Stop();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+                // In use: try another.
+            }
+        }
+
+        throw new InvalidOperationException($"no free port in {first}-{first + range - 1}");
     }
 
     public static async Task<(int Code, string Output)> RunAsync(string file, params string[] arguments)

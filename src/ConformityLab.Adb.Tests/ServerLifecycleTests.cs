@@ -16,7 +16,7 @@ public class ServerLifecycleTests
             Assert.Fail("the 'adb' executable is not on the PATH (Debian: apt-get install -y adb)");
         }
 
-        var port = 52370 + Random.Shared.Next(0, 2000);
+        var port = RealAdbServer.FreePort(52370, 2000);
         var transcript = new Transcript("adb-server");
         var client = new AdbClient(new AdbClientOptions { Address = new AdbServerAddress("127.0.0.1", port), Transcript = transcript, Timeout = TimeSpan.FromSeconds(30) });
         try
