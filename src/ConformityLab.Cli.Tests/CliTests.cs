@@ -63,6 +63,28 @@ public class CliTests
     }
 
     [Test]
+    public async Task Batch_DeadDeviceNeverStopsTheOthers_SummaryAndFilesForEach()
+    {
+        await using var genuine = await Cli.SimProcess.StartAsync("nordic-nrf9160");
+        await using var fake = await Cli.SimProcess.StartAsync("mtk-counterfeit-phone");
+        await using var dead = await Cli.SimProcess.StartAsync("dead");
+        var outDir = Path.Combine(Path.GetTempPath(), $"cli-batch-{Guid.NewGuid():N}");
+        var r = await Cli.RunAsync("identify", genuine.Link, dead.Link, fake.Link, "--out", outDir);
+
+        Assert.That(r.ExitCode, Is.EqualTo(2), "a device could not be run");
+        Assert.That(r.Stdout, Does.Contain("3 devices: 2 identified, 1 with non-conformities, 1 could not run"));
+        Assert.That(r.Stderr, Does.Contain("[3/3]"), "progress is reported as devices finish");
+        var genuineJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, Path.GetFileName(genuine.Link) + ".json"))).RootElement;
+        Assert.That(genuineJson.GetProperty("imeis")[0].GetString(), Is.EqualTo("352404610301259"));
+        var fakeJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, Path.GetFileName(fake.Link) + ".json"))).RootElement;
+        Assert.That(fakeJson.GetProperty("manufacturer").GetString(), Is.EqualTo("SAMSUNG"));
+        var deadJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, Path.GetFileName(dead.Link) + ".json"))).RootElement;
+        Assert.That(deadJson.GetProperty("error").GetString(), Does.Contain("does not answer AT"));
+        Assert.That(Directory.GetFiles(outDir, "*.transcript.jsonl"), Has.Length.EqualTo(3), "every device's evidence is kept, the dead one's too");
+        Directory.Delete(outDir, recursive: true);
+    }
+
+    [Test]
     public async Task MissingPort_OneLineErrorExit2()
     {
         var r = await Cli.RunAsync("identify", "serial:/dev/conformitylab-missing");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using ConformityLab.At;
 using ConformityLab.Harness;
 using ConformityLab.Transport;
@@ -6,28 +7,46 @@ using Spectre.Console;
 
 namespace ConformityLab.Cli;
 
-/// <summary><c>conformitylab identify &lt;target&gt; [--json]</c>.</summary>
+/// <summary>
+/// <c>conformitylab identify &lt;target&gt;... [--json] [--out dir]</c>: one device prints its
+/// identity; several run at once (a seized lot), each in its own session, so one dead or
+/// unplugged device never stops the others, and a summary table ends the run.
+/// </summary>
 internal static class IdentifyCommand
 {
+    private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public static Command Create()
     {
-        var target = new Argument<string>("target") { Description = "serial:<device path>[?baud=115200&databits=8&parity=none&stopbits=1], or a bare /dev path" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
+        var targets = new Argument<string[]>("target") { Description = "serial:<device path>[?baud=115200&databits=8&parity=none&stopbits=1], or a bare /dev path; several may be given", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<bool>("--json") { Description = "Print JSON: one object for one target, an array for several" };
         var timeout = new Option<double>("--timeout") { Description = "Each command's timeout in seconds", DefaultValueFactory = _ => 3 };
-        var transcript = new Option<string?>("--transcript") { Description = "Save every byte exchanged (JSON Lines) to this file, even when identification fails" };
-        var command = new Command("identify", "Read a device's identity through every path it offers, and check its identifiers")
+        var transcript = new Option<string?>("--transcript") { Description = "Save every byte exchanged (JSON Lines) to this file, even when identification fails (one target only; use --out for several)" };
+        var outDir = new Option<string?>("--out") { Description = "Write <device>.json and <device>.transcript.jsonl for every device into this folder" };
+        var command = new Command("identify", "Read devices' identities through every path they offer, and check their identifiers")
         {
-            target, json, timeout, transcript,
+            targets, json, timeout, transcript, outDir,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(target)!, parse.GetValue(json), parse.GetValue(timeout), parse.GetValue(transcript), ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(targets)!, parse.GetValue(json), parse.GetValue(timeout), parse.GetValue(transcript), parse.GetValue(outDir), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string targetText, bool asJson, double timeoutSeconds, string? transcriptPath, CancellationToken cancellationToken)
+    private sealed record Outcome(SerialTarget Target, string Name, Identification? Result, string? Error)
     {
-        if (!SerialTarget.TryParse(targetText, out var target, out var error))
+        public int ExitCode => Result is null ? ExitCodes.CouldNotRun : ExitCodes.For(Result.Overall);
+    }
+
+    private static async Task<int> RunAsync(string[] targetTexts, bool asJson, double timeoutSeconds, string? transcriptPath, string? outDir, CancellationToken cancellationToken)
+    {
+        var targets = new List<SerialTarget>();
+        foreach (var text in targetTexts)
         {
-            return Fail(error!);
+            if (!SerialTarget.TryParse(text, out var target, out var error))
+            {
+                return Fail(error!);
+            }
+
+            targets.Add(target!);
         }
 
         if (timeoutSeconds is <= 0 or > 600)
@@ -35,37 +54,138 @@ internal static class IdentifyCommand
             return Fail($"--timeout must be between 0 and 600 seconds, not {timeoutSeconds}");
         }
 
-        var options = new IdentifyOptions { CommandTimeout = TimeSpan.FromSeconds(timeoutSeconds) };
-        var evidence = new Transcript(target!.ToString());
-        try
+        if (transcriptPath is not null && targets.Count > 1)
         {
-            var result = await new SerialIdentifier().IdentifyAsync(target, options, evidence, cancellationToken).ConfigureAwait(false);
+            return Fail("--transcript takes one target; use --out <folder> to keep every device's transcript");
+        }
+
+        var names = DeviceNames(targets);
+        if (outDir is not null)
+        {
+            Directory.CreateDirectory(outDir);
+        }
+
+        var options = new IdentifyOptions { CommandTimeout = TimeSpan.FromSeconds(timeoutSeconds) };
+        var identifier = new SerialIdentifier();
+        var done = 0;
+        var progress = new Lock();
+        var outcomes = await Task.WhenAll(targets.Select(async (target, i) =>
+        {
+            var outcome = await IdentifyOneAsync(identifier, target, names[i], options, transcriptPath, outDir, cancellationToken).ConfigureAwait(false);
+            if (targets.Count > 1)
+            {
+                lock (progress)
+                {
+                    done++;
+                    var state = outcome.Result is { } r ? r.Overall.ToKeyword() : "could not run";
+                    Console.Error.WriteLine($"[{done}/{targets.Count}] {outcome.Name}: {state}");
+                }
+            }
+
+            return outcome;
+        })).ConfigureAwait(false);
+
+        if (targets.Count == 1)
+        {
+            var only = outcomes[0];
+            if (only.Result is null)
+            {
+                return Fail(only.Error!);
+            }
+
             if (asJson)
             {
-                Console.Out.WriteLine(IdentificationJson.ToJson(result));
+                Console.Out.WriteLine(IdentificationJson.ToJson(only.Result));
             }
             else
             {
-                Render(result);
+                Render(only.Result);
             }
 
-            return ExitCodes.For(result.Overall);
+            return only.ExitCode;
+        }
+
+        if (asJson)
+        {
+            WriteJsonArray(outcomes);
+        }
+        else
+        {
+            RenderSummary(outcomes);
+        }
+
+        return outcomes.Max(o => o.ExitCode);
+    }
+
+    private static async Task<Outcome> IdentifyOneAsync(SerialIdentifier identifier, SerialTarget target, string name, IdentifyOptions options, string? transcriptPath, string? outDir, CancellationToken cancellationToken)
+    {
+        var evidence = new Transcript(target.ToString());
+        Outcome outcome;
+        try
+        {
+            var result = await identifier.IdentifyAsync(target, options, evidence, cancellationToken).ConfigureAwait(false);
+            outcome = new Outcome(target, name, result, null);
         }
         catch (Exception e) when (e is SerialPortUnavailableException or AtException)
         {
-            return Fail(e.Message);
+            outcome = new Outcome(target, name, null, e.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Fail("cancelled");
+            outcome = new Outcome(target, name, null, "cancelled");
         }
-        finally
+
+        // Evidence is kept whatever happened: a failed session's bytes explain the failure.
+        transcriptPath ??= outDir is null ? null : Path.Combine(outDir, $"{name}.transcript.jsonl");
+        if (transcriptPath is not null)
         {
-            if (transcriptPath is not null)
-            {
-                await evidence.SaveAsync(transcriptPath, CancellationToken.None).ConfigureAwait(false);
-            }
+            await evidence.SaveAsync(transcriptPath, CancellationToken.None).ConfigureAwait(false);
         }
+
+        if (outDir is not null)
+        {
+            var json = outcome.Result is { } r
+                ? IdentificationJson.ToJson(r)
+                : JsonSerializer.Serialize(new { target = target.ToString(), transport = "at", error = outcome.Error }, Compact);
+            await File.WriteAllTextAsync(Path.Combine(outDir, $"{name}.json"), json + "\n", CancellationToken.None).ConfigureAwait(false);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>File-safe, unique names from the device paths (ttyUSB2, ttyUSB2-2, ...).</summary>
+    private static List<string> DeviceNames(List<SerialTarget> targets)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var names = new List<string>();
+        foreach (var t in targets)
+        {
+            var baseName = new string(Path.GetFileName(t.Path).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+            if (baseName.Length == 0)
+            {
+                baseName = "device";
+            }
+
+            seen[baseName] = seen.GetValueOrDefault(baseName) + 1;
+            names.Add(seen[baseName] == 1 ? baseName : $"{baseName}-{seen[baseName]}");
+        }
+
+        return names;
+    }
+
+    private static void WriteJsonArray(Outcome[] outcomes)
+    {
+        Console.Out.WriteLine("[");
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var o = outcomes[i];
+            var text = o.Result is { } r
+                ? IdentificationJson.ToJson(r)
+                : JsonSerializer.Serialize(new { target = o.Target.ToString(), transport = "at", error = o.Error }, Compact);
+            Console.Out.WriteLine(text + (i < outcomes.Length - 1 ? "," : string.Empty));
+        }
+
+        Console.Out.WriteLine("]");
     }
 
     private static int Fail(string message)
@@ -74,11 +194,50 @@ internal static class IdentifyCommand
         return ExitCodes.CouldNotRun;
     }
 
+    private static string Colour(Verdict verdict) => verdict switch
+    {
+        Verdict.Pass => "green",
+        Verdict.Inconc => "yellow",
+        Verdict.Fail => "red",
+        Verdict.Error => "magenta",
+        _ => "grey",
+    };
+
+    private static void RenderSummary(Outcome[] outcomes)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(new TableColumn("device").NoWrap()).AddColumn(new TableColumn("verdict").NoWrap()).AddColumn("manufacturer").AddColumn("model")
+            .AddColumn(new TableColumn("IMEIs").NoWrap()).AddColumn("failing checks / error");
+        foreach (var o in outcomes)
+        {
+            if (o.Result is not { } r)
+            {
+                table.AddRow(Markup.Escape(o.Name), "[magenta]could not run[/]", "-", "-", "-", Markup.Escape(o.Error ?? string.Empty));
+                continue;
+            }
+
+            var failing = r.Findings.Where(f => f.Verdict >= Verdict.Fail).Select(f => f.Id);
+            table.AddRow(
+                Markup.Escape(o.Name),
+                $"[{Colour(r.Overall)}]{r.Overall.ToKeyword()}[/]",
+                Markup.Escape(r.Identity.Manufacturer ?? "-"),
+                Markup.Escape(r.Identity.Model ?? "-"),
+                Markup.Escape(r.Identity.Imeis.Count == 0 ? "-" : string.Join(" ", r.Identity.Imeis)),
+                Markup.Escape(string.Join(", ", failing)));
+        }
+
+        AnsiConsole.Write(table);
+        var ran = outcomes.Count(o => o.Result is not null);
+        var nonConforming = outcomes.Count(o => o.Result is { Overall: Verdict.Fail });
+        AnsiConsole.MarkupLine($"{outcomes.Length} devices: {ran} identified, {nonConforming} with non-conformities, {outcomes.Length - ran} could not run");
+    }
+
     private static void Render(Identification result)
     {
         var id = result.Identity;
         var console = AnsiConsole.Console;
-        var identity = new Table().Border(TableBorder.Rounded).Title(Markup.Escape(id.Target)).AddColumn("field").AddColumn("value");
+        var identity = new Table().Border(TableBorder.Rounded).AddColumn("field").AddColumn("value");
+        identity.AddRow("target", Markup.Escape(id.Target));
         identity.AddRow("manufacturer", Markup.Escape(id.Manufacturer ?? "-"));
         identity.AddRow("model", Markup.Escape(id.Model ?? "-"));
         identity.AddRow("revision", Markup.Escape(id.Revision ?? "-"));
@@ -93,15 +252,7 @@ internal static class IdentifyCommand
         var findings = new Table().Border(TableBorder.Rounded).AddColumn("check").AddColumn("verdict").AddColumn("reason");
         foreach (var f in result.Findings)
         {
-            var colour = f.Verdict switch
-            {
-                Verdict.Pass => "green",
-                Verdict.Inconc => "yellow",
-                Verdict.Fail => "red",
-                Verdict.Error => "magenta",
-                _ => "grey",
-            };
-            findings.AddRow(Markup.Escape(f.Id), $"[{colour}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
+            findings.AddRow(Markup.Escape(f.Id), $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
         }
 
         console.Write(findings);
