@@ -108,7 +108,7 @@ public class CliTests
         File.Delete(transcript);
     }
 
-    [TestCase("usb:/dev/ttyUSB0", "not a serial target")]
+    [TestCase("usb:/dev/ttyUSB0", "is not a target")]
     [TestCase("serial:/dev/ttyUSB0?baud=fast", "not a valid baud")]
     [TestCase("serial:/dev/ttyUSB0?flow=rts", "unknown serial option")]
     public async Task BadTarget_ClearError(string target, string message)

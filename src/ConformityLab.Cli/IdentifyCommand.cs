@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
-using ConformityLab.At;
 using ConformityLab.Harness;
-using ConformityLab.Transport;
 using Spectre.Console;
 
 namespace ConformityLab.Cli;
@@ -18,9 +16,9 @@ internal static class IdentifyCommand
 
     public static Command Create()
     {
-        var targets = new Argument<string[]>("target") { Description = "serial:<device path>[?baud=115200&databits=8&parity=none&stopbits=1], or a bare /dev path; several may be given", Arity = ArgumentArity.OneOrMore };
+        var targets = new Argument<string[]>("target") { Description = "serial:<device path>[?baud=115200&databits=8&parity=none&stopbits=1], a bare /dev path, or adb:<serial>[?server=host:port]; several may be given", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print JSON: one object for one target, an array for several" };
-        var timeout = new Option<double>("--timeout") { Description = "Each command's timeout in seconds", DefaultValueFactory = _ => 3 };
+        var timeout = new Option<double>("--timeout") { Description = "Each AT command's timeout in seconds (ADB commands have their own, 15 s)", DefaultValueFactory = _ => 3 };
         var transcript = new Option<string?>("--transcript") { Description = "Save every byte exchanged (JSON Lines) to this file, even when identification fails (one target only; use --out for several)" };
         var outDir = new Option<string?>("--out") { Description = "Write <device>.json and <device>.transcript.jsonl for every device into this folder" };
         var command = new Command("identify", "Read devices' identities through every path they offer, and check their identifiers")
@@ -31,17 +29,17 @@ internal static class IdentifyCommand
         return command;
     }
 
-    private sealed record Outcome(SerialTarget Target, string Name, Identification? Result, string? Error)
+    private sealed record Outcome(DeviceTarget Target, string Name, Identification? Result, string? Error)
     {
         public int ExitCode => Result is null ? ExitCodes.CouldNotRun : ExitCodes.For(Result.Overall);
     }
 
     private static async Task<int> RunAsync(string[] targetTexts, bool asJson, double timeoutSeconds, string? transcriptPath, string? outDir, CancellationToken cancellationToken)
     {
-        var targets = new List<SerialTarget>();
+        var targets = new List<DeviceTarget>();
         foreach (var text in targetTexts)
         {
-            if (!SerialTarget.TryParse(text, out var target, out var error))
+            if (!DeviceTarget.TryParse(text, out var target, out var error))
             {
                 return Fail(error!);
             }
@@ -66,7 +64,7 @@ internal static class IdentifyCommand
         }
 
         var options = new IdentifyOptions { CommandTimeout = TimeSpan.FromSeconds(timeoutSeconds) };
-        var identifier = new SerialIdentifier();
+        var identifier = new Identifier();
         var done = 0;
         var progress = new Lock();
         var outcomes = await Task.WhenAll(targets.Select(async (target, i) =>
@@ -117,17 +115,18 @@ internal static class IdentifyCommand
         return outcomes.Max(o => o.ExitCode);
     }
 
-    private static async Task<Outcome> IdentifyOneAsync(SerialIdentifier identifier, SerialTarget target, string name, IdentifyOptions options, string? transcriptPath, string? outDir, CancellationToken cancellationToken)
+    private static async Task<Outcome> IdentifyOneAsync(Identifier identifier, DeviceTarget target, string name, IdentifyOptions options, string? transcriptPath, string? outDir, CancellationToken cancellationToken)
     {
-        var evidence = new Transcript(target.ToString());
+        var evidence = new Transcript(target.Text);
         Outcome outcome;
         try
         {
             var result = await identifier.IdentifyAsync(target, options, evidence, cancellationToken).ConfigureAwait(false);
             outcome = new Outcome(target, name, result, null);
         }
-        catch (Exception e) when (e is SerialPortUnavailableException or AtException)
+        catch (IOException e)
         {
+            // Transport faults (missing, busy or dead device; no adb server) are all IOExceptions with a one-line message.
             outcome = new Outcome(target, name, null, e.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -146,32 +145,29 @@ internal static class IdentifyCommand
         {
             var json = outcome.Result is { } r
                 ? IdentificationJson.ToJson(r)
-                : JsonSerializer.Serialize(new { target = target.ToString(), transport = "at", error = outcome.Error }, Compact);
+                : ErrorJson(target, outcome.Error);
             await File.WriteAllTextAsync(Path.Combine(outDir, $"{name}.json"), json + "\n", CancellationToken.None).ConfigureAwait(false);
         }
 
         return outcome;
     }
 
-    /// <summary>File-safe, unique names from the device paths (ttyUSB2, ttyUSB2-2, ...).</summary>
-    private static List<string> DeviceNames(List<SerialTarget> targets)
+    /// <summary>Unique file names from the targets' short names (ttyUSB2, ttyUSB2-2, ...).</summary>
+    private static List<string> DeviceNames(List<DeviceTarget> targets)
     {
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         var names = new List<string>();
         foreach (var t in targets)
         {
-            var baseName = new string(Path.GetFileName(t.Path).Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
-            if (baseName.Length == 0)
-            {
-                baseName = "device";
-            }
-
-            seen[baseName] = seen.GetValueOrDefault(baseName) + 1;
-            names.Add(seen[baseName] == 1 ? baseName : $"{baseName}-{seen[baseName]}");
+            seen[t.ShortName] = seen.GetValueOrDefault(t.ShortName) + 1;
+            names.Add(seen[t.ShortName] == 1 ? t.ShortName : $"{t.ShortName}-{seen[t.ShortName]}");
         }
 
         return names;
     }
+
+    private static string ErrorJson(DeviceTarget target, string? error) =>
+        JsonSerializer.Serialize(new { target = target.Text, transport = target is AdbDeviceTarget ? "adb" : "at", error }, Compact);
 
     private static void WriteJsonArray(Outcome[] outcomes)
     {
@@ -181,7 +177,7 @@ internal static class IdentifyCommand
             var o = outcomes[i];
             var text = o.Result is { } r
                 ? IdentificationJson.ToJson(r)
-                : JsonSerializer.Serialize(new { target = o.Target.ToString(), transport = "at", error = o.Error }, Compact);
+                : ErrorJson(o.Target, o.Error);
             Console.Out.WriteLine(text + (i < outcomes.Length - 1 ? "," : string.Empty));
         }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using ConformityLab.Adb.Simulator;
 using ConformityLab.Simulators;
 using Spectre.Console;
 
@@ -14,12 +15,15 @@ internal static class SimCommand
     {
         var profile = new Argument<string?>("profile") { Description = "Profile name (see --list) or path of a profile YAML file", Arity = ArgumentArity.ZeroOrOne };
         var pty = new Option<string?>("--pty") { Description = "Serve a simulated modem on a pseudo-terminal, with a symlink at this path" };
+        var adbPort = new Option<int?>("--adb-port") { Description = "Serve a simulated Android device on 127.0.0.1:<port> for 'adb connect' (0 picks a free port; 5555-5585 belong to emulators)" };
         var list = new Option<bool>("--list") { Description = "List the profiles" };
         var log = new Option<string?>("--log") { Description = "Append every command received to this file (JSON Lines)" };
-        var command = new Command("sim", "Serve a simulated device until stopped (Ctrl+C)") { profile, pty, list, log };
+        var command = new Command("sim", "Serve a simulated device until stopped (Ctrl+C or SIGTERM)") { profile, pty, adbPort, list, log };
         command.SetAction((parse, ct) => parse.GetValue(list)
             ? Task.FromResult(List())
-            : ServeAsync(parse.GetValue(profile), parse.GetValue(pty), parse.GetValue(log), ct));
+            : parse.GetValue(adbPort) is { } port
+                ? ServeAndroidAsync(parse.GetValue(profile), port, parse.GetValue(log), ct)
+                : ServeAsync(parse.GetValue(profile), parse.GetValue(pty), parse.GetValue(log), ct));
         return command;
     }
 
@@ -42,6 +46,12 @@ internal static class SimCommand
             table.AddRow(Markup.Escape(p.Name), "modem (--pty)", Markup.Escape(p.Vendor), Markup.Escape(p.Description.Trim()));
         }
 
+        foreach (var name in AndroidProfiles.List())
+        {
+            var android = AndroidProfiles.Load(name);
+            table.AddRow(Markup.Escape(name), "android (--adb-port)", "-", Markup.Escape(android.Manifest.Description.Trim()));
+        }
+
         AnsiConsole.Write(table);
         return ExitCodes.Conform;
     }
@@ -56,7 +66,7 @@ internal static class SimCommand
 
         if (ptyLink is null)
         {
-            Console.Error.WriteLine("conformitylab: say where to serve it: --pty <link path>");
+            Console.Error.WriteLine("conformitylab: say where to serve it: --pty <link path> for a modem, --adb-port <port> for an Android device");
             return ExitCodes.CouldNotRun;
         }
 
@@ -94,6 +104,44 @@ internal static class SimCommand
         }
 
         Console.Error.WriteLine($"conformitylab: stopped '{profile.Name}' after {sim.CommandLog.Count} commands");
+        return ExitCodes.Conform;
+    }
+
+    private static async Task<int> ServeAndroidAsync(string? profileName, int port, string? logPath, CancellationToken cancellationToken)
+    {
+        if (profileName is null)
+        {
+            Console.Error.WriteLine("conformitylab: name a profile (see 'conformitylab sim --list')");
+            return ExitCodes.CouldNotRun;
+        }
+
+        AndroidDeviceSimulator sim;
+        try
+        {
+            var profile = AndroidProfiles.Load(profileName);
+            sim = await AndroidDeviceSimulator.StartAsync(profile, new AndroidSimulatorOptions { Port = port, CommandLogPath = logPath }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or System.Net.Sockets.SocketException)
+        {
+            Console.Error.WriteLine($"conformitylab: {e.Message}");
+            return ExitCodes.CouldNotRun;
+        }
+
+        await using (sim.ConfigureAwait(false))
+        {
+            Console.Error.WriteLine($"conformitylab: serving '{profileName}' on 127.0.0.1:{sim.Port}; attach it with 'adb connect {sim.Serial}'; Ctrl+C to stop");
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopped by the operator.
+            }
+
+            Console.Error.WriteLine($"conformitylab: stopped '{profileName}' after {sim.CommandLog.Count} commands");
+        }
+
         return ExitCodes.Conform;
     }
 }

@@ -13,14 +13,14 @@ public sealed class SerialPortUnavailableException(string message, Exception? in
 public sealed class SerialTransport : IAsyncDisposable
 {
     private readonly SerialPort _port;
-    private readonly int _lockFd;
+    private readonly SerialLock _lock;
     private int _disposed;
 
-    private SerialTransport(SerialTarget target, SerialPort port, int lockFd, Transcript transcript)
+    private SerialTransport(SerialTarget target, SerialPort port, SerialLock portLock, Transcript transcript)
     {
         Target = target;
         _port = port;
-        _lockFd = lockFd;
+        _lock = portLock;
         Transcript = transcript;
         Stream = new RecordingStream(port.BaseStream, transcript, leaveOpen: true);
     }
@@ -50,7 +50,7 @@ public sealed class SerialTransport : IAsyncDisposable
         }
 
         var devicePath = File.ResolveLinkTarget(path, returnFinalTarget: true)?.FullName ?? path;
-        var lockFd = AcquireLock(target.Path, devicePath);
+        var portLock = SerialLock.Acquire(target.Path, devicePath);
         SerialPort? port = null;
         try
         {
@@ -64,12 +64,12 @@ public sealed class SerialTransport : IAsyncDisposable
             transcript ??= new Transcript(target.ToString());
             transcript.Note($"opened {target} ({devicePath})");
             TryControlLines(port, transcript);
-            return new SerialTransport(target, port, lockFd, transcript);
+            return new SerialTransport(target, port, portLock, transcript);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             port?.Dispose();
-            Libc.Close(lockFd);
+            portLock.Dispose();
             if (e is SerialPortUnavailableException)
             {
                 throw;
@@ -108,25 +108,7 @@ public sealed class SerialTransport : IAsyncDisposable
             Transcript.Note("closing the port did not complete within 2 s (device hung up with output pending); abandoned");
         }
 
-        Libc.Close(_lockFd);
-    }
-
-    private static int AcquireLock(string name, string devicePath)
-    {
-        var fd = Libc.Open(devicePath, Libc.O_RDONLY | Libc.O_NOCTTY | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
-        if (fd < 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            throw new SerialPortUnavailableException($"{name}: cannot open: {Libc.Describe(errno)}");
-        }
-
-        if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-        {
-            Libc.Close(fd);
-            throw new SerialPortUnavailableException($"{name}: already in use by another ConformityLab session (exclusive lock on {devicePath} is held)");
-        }
-
-        return fd;
+        _lock.Dispose();
     }
 
     private static void TryControlLines(SerialPort port, Transcript transcript)
