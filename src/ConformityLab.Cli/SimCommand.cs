@@ -93,7 +93,14 @@ internal static class SimCommand
                 logFile?.WriteLine(line);
             }
         };
-        Console.Error.WriteLine($"conformitylab: serving '{profile.Name}' on {sim.PortPath} -> {sim.SlavePath}; Ctrl+C to stop");
+        await ServeUntilStoppedAsync(profile.Name, $"{sim.PortPath} -> {sim.SlavePath}", () => sim.CommandLog.Count, cancellationToken).ConfigureAwait(false);
+        return ExitCodes.Conform;
+    }
+
+    /// <summary>Announces the simulator, waits for Ctrl+C or SIGTERM, and says how many commands it served.</summary>
+    private static async Task ServeUntilStoppedAsync(string name, string where, Func<int> commands, CancellationToken cancellationToken)
+    {
+        Console.Error.WriteLine($"conformitylab: serving '{name}' on {where}; Ctrl+C to stop");
         try
         {
             await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
@@ -103,8 +110,7 @@ internal static class SimCommand
             // Stopped by the operator.
         }
 
-        Console.Error.WriteLine($"conformitylab: stopped '{profile.Name}' after {sim.CommandLog.Count} commands");
-        return ExitCodes.Conform;
+        Console.Error.WriteLine($"conformitylab: stopped '{name}' after {commands()} commands");
     }
 
     private static async Task<int> ServeAndroidAsync(string? profileName, int port, string? logPath, CancellationToken cancellationToken)
@@ -129,17 +135,7 @@ internal static class SimCommand
 
         await using (sim.ConfigureAwait(false))
         {
-            Console.Error.WriteLine($"conformitylab: serving '{profileName}' on 127.0.0.1:{sim.Port}; attach it with 'adb connect {sim.Serial}'; Ctrl+C to stop");
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped by the operator.
-            }
-
-            Console.Error.WriteLine($"conformitylab: stopped '{profileName}' after {sim.CommandLog.Count} commands");
+            await ServeUntilStoppedAsync(profileName, $"127.0.0.1:{sim.Port} (attach it with 'adb connect {sim.Serial}')", () => sim.CommandLog.Count, cancellationToken).ConfigureAwait(false);
         }
 
         return ExitCodes.Conform;
