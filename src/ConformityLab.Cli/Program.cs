@@ -13,5 +13,6 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     IdentifyCommand.Create(),
     SimCommand.Create(),
     DevicesCommand.Create(),
+    CertifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

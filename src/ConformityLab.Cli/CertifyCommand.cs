@@ -1,0 +1,172 @@
+using System.Text.Json;
+using System.CommandLine;
+using ConformityLab.Runs;
+using ConformityLab.TestCases;
+using NUnit;
+using NUnit.Framework.Api;
+using NUnit.Framework.Interfaces;
+using NUnit.Framework.Internal;
+using Spectre.Console;
+
+namespace ConformityLab.Cli;
+
+/// <summary>
+/// <c>conformitylab certify &lt;target&gt;... --plan &lt;name&gt; --out &lt;dir&gt;</c>: runs the lab's
+/// device test cases (the <c>testcases/</c> assembly) in-process with NUnit's own assembly runner,
+/// one runner per device, all devices at once. The planned cases are written to run.json before
+/// the first case runs and after each case; at the end come junit.xml, allure-results/ and the
+/// byte transcripts. A device that fails or hangs makes only its own cases error.
+/// </summary>
+internal static class CertifyCommand
+{
+    public static Command Create()
+    {
+        var targets = new Argument<string[]>("target") { Description = "serial:<path>, a /dev path, adb:<serial>[?server=host:port], or sim:<profile> (a simulated device); several run at once", Arity = ArgumentArity.OneOrMore };
+        var plan = new Option<string>("--plan") { Description = "certification, pretest or customs", DefaultValueFactory = _ => "pretest" };
+        var outDir = new Option<string?>("--out") { Description = "The run folder (default reports/run-<id>)" };
+        var set = new Option<string[]>("--set") { Description = "A configuration value, key=value (Lab:Name=..., Sample:Id=...); repeatable", AllowMultipleArgumentsPerToken = false };
+        var deviceTimeout = new Option<double>("--device-timeout") { Description = "The longest one device's plan may take, in seconds", DefaultValueFactory = _ => 600 };
+        var command = new Command("certify", "Run a test plan on devices and write run.json, junit.xml, allure-results/ and transcripts")
+        {
+            targets, plan, outDir, set, deviceTimeout,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(targets)!, parse.GetValue(plan)!, parse.GetValue(outDir), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] targets, string plan, string? outDir, string[] set, double deviceTimeout, CancellationToken cancellationToken)
+    {
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["plan"] = plan, ["dut"] = targets[0] };
+        foreach (var pair in set)
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0)
+            {
+                return Fail($"--set takes key=value, not '{pair}'");
+            }
+
+            parameters[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        if (outDir is not null)
+        {
+            parameters["out"] = outDir;
+        }
+
+        LabSettings settings;
+        try
+        {
+            settings = LabSettings.From(LabSettings.Configuration(parameters));
+        }
+        catch (InvalidOperationException e)
+        {
+            return Fail(e.Message);
+        }
+
+        // The run folder is fixed here so that this process and the test cases agree on it.
+        var folder = RunWriter.OutputFolder(settings, RunWriter.Planned(settings, settings.Duts, DateTimeOffset.UtcNow));
+        parameters["out"] = folder;
+        parameters["dut"] = string.Join(';', targets);
+        Console.Error.WriteLine($"conformitylab: plan '{settings.Plan}' on {targets.Length} device(s), {CaseCatalog.Planned(settings.Plan).Count} cases each; run folder {folder}");
+
+        var completed = await RunPlanAsync(settings.Plan, parameters, targets.Length, TimeSpan.FromSeconds(deviceTimeout), cancellationToken).ConfigureAwait(false);
+        var path = Path.Combine(folder, RunJsonSink.FileName);
+        if (!File.Exists(path))
+        {
+            return Fail($"the run wrote no {RunJsonSink.FileName} in {folder}");
+        }
+
+        using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path, CancellationToken.None).ConfigureAwait(false));
+        Summary(document.RootElement, folder, completed);
+        var overall = document.RootElement.GetProperty("overall").GetString();
+        var couldNotRun = document.RootElement.GetProperty("devices").EnumerateArray().Any(d => d.GetProperty("error").ValueKind == JsonValueKind.String);
+        return !completed || couldNotRun || overall == "error" ? ExitCodes.CouldNotRun
+            : overall == "fail" ? ExitCodes.NonConformities
+            : ExitCodes.Conform;
+    }
+
+    /// <summary>Runs the plan with NUnit's in-process runner, fixtures in parallel; false when it did not finish in time.</summary>
+    private static async Task<bool> RunPlanAsync(string plan, Dictionary<string, string> parameters, int devices, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
+        var settings = new Dictionary<string, object>
+        {
+            [FrameworkPackageSettings.TestParametersDictionary] = parameters,
+            [FrameworkPackageSettings.NumberOfTestWorkers] = Math.Clamp(devices * 2, 2, 32),
+        };
+        runner.Load(typeof(DeviceCase).Assembly, settings);
+        runner.RunAsync(new Listener(), TestFilter.FromXml($"<filter><cat>{System.Security.SecurityElement.Escape(plan)}</cat></filter>"));
+        using var registration = cancellationToken.Register(runner.StopRun);
+        var finished = await Task.Run(() => runner.WaitForCompletion((int)Math.Min(int.MaxValue, timeout.TotalMilliseconds)), CancellationToken.None).ConfigureAwait(false);
+        if (!finished)
+        {
+            Console.Error.WriteLine($"conformitylab: the plan did not finish within {timeout.TotalSeconds:0} s; stopping it (run.json holds every case that finished)");
+            runner.StopRun();
+        }
+
+        return finished && !cancellationToken.IsCancellationRequested;
+    }
+
+    private static void Summary(JsonElement run, string folder, bool completed)
+    {
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("device").NoWrap()).AddColumn("verdict").AddColumn("conformity")
+            .AddColumn("pass").AddColumn("fail").AddColumn("inconc").AddColumn("none").AddColumn("error").AddColumn("failing cases / error");
+        foreach (var d in run.GetProperty("devices").EnumerateArray())
+        {
+            var verdicts = d.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("verdict").GetString()).ToList();
+            string Count(string v) => verdicts.Count(x => x == v).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var error = d.GetProperty("error").GetString();
+            var failing = error ?? string.Join(", ", d.GetProperty("cases").EnumerateArray()
+                .Where(c => c.GetProperty("verdict").GetString() is "fail" or "error").Select(c => c.GetProperty("id").GetString()));
+            table.AddRow(Markup.Escape(d.GetProperty("name").GetString()!), d.GetProperty("overall").GetString()!, d.GetProperty("conformity").GetString()!,
+                Count("pass"), Count("fail"), Count("inconc"), Count("none"), Count("error"), Markup.Escape(failing));
+        }
+
+        AnsiConsole.Write(table);
+        var rule = run.GetProperty("decisionRule").GetProperty("id").GetString();
+        AnsiConsole.MarkupLine(Markup.Escape($"overall {run.GetProperty("overall").GetString()} ({run.GetProperty("conformity").GetString()}) under {rule}{(completed ? string.Empty : "; the run did not complete")}; results in {folder}"));
+    }
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"conformitylab: {message}");
+        return ExitCodes.CouldNotRun;
+    }
+
+    /// <summary>Live progress: one stderr line per finished case, naming the device, the case and its verdict.</summary>
+    private sealed class Listener : ITestListener
+    {
+        public void TestStarted(ITest test)
+        {
+        }
+
+        public void TestFinished(ITestResult result)
+        {
+            if (result.Test.IsSuite || result.Test.Properties.Get("CaseId") is not string caseId)
+            {
+                return;
+            }
+
+            var outcome = result.ResultState.Status switch
+            {
+                TestStatus.Passed => "pass",
+                TestStatus.Failed when result.ResultState.Label == "Error" => "error",
+                TestStatus.Failed => "fail",
+                TestStatus.Inconclusive => "inconc",
+                _ => "none",
+            };
+            var dut = result.Test.Parent?.Arguments.FirstOrDefault() as string ?? "?";
+            Console.Error.WriteLine($"  {RunWriter.DeviceName(dut),-28} {caseId,-8} {outcome,-7} {FirstLine(result.Message)}");
+        }
+
+        public void TestOutput(TestOutput output)
+        {
+        }
+
+        public void SendMessage(TestMessage message)
+        {
+        }
+
+        private static string FirstLine(string? message) => message?.Split('\n')[0].Trim() is { Length: > 0 } line ? (line.Length > 90 ? line[..90] + "…" : line) : string.Empty;
+    }
+}

@@ -1,0 +1,136 @@
+namespace ConformityLab.Runs;
+
+/// <summary>The laboratory that runs the tests (ISO/IEC 17025 §7.8.2.1 b).</summary>
+/// <param name="Name">The laboratory's name.</param>
+/// <param name="Address">Its address.</param>
+/// <param name="AccreditationId">Its accreditation number, if accredited.</param>
+/// <param name="Location">Where the work was done, when not at the address.</param>
+/// <param name="SigningKeyPath">The key that signs its records (used by the record signer).</param>
+public sealed record LabIdentity(string Name, string Address, string? AccreditationId = null, string? Location = null, string? SigningKeyPath = null);
+
+/// <summary>The item tested, as received (ISO/IEC 17025 §7.8.2.1 e, f, g).</summary>
+/// <param name="Id">The lab's sample id.</param>
+/// <param name="Customer">Who asked for the test.</param>
+/// <param name="Description">The item as declared (brand, model).</param>
+/// <param name="ReceivedOn">Date of receipt.</param>
+/// <param name="Declared">Declared specification values (RAM, storage, chipset, ...), as given.</param>
+public sealed record SampleInfo(string Id, string? Customer = null, string? Description = null, DateOnly? ReceivedOn = null, IReadOnlyDictionary<string, string>? Declared = null);
+
+/// <summary>A device test case as catalogued: what it checks, how, and against what.</summary>
+/// <param name="Id">Stable case id, such as <c>IDN-002</c>.</param>
+/// <param name="Title">Human title.</param>
+/// <param name="Topic">The fixture's topic (identity, identifiers, reprogrammability, integrity, hazards).</param>
+/// <param name="FullName">The NUnit full name of the test method.</param>
+/// <param name="Method">The method, as the report states it.</param>
+/// <param name="PassCriteria">What makes it pass.</param>
+/// <param name="Clause">The clause it serves.</param>
+/// <param name="References">Further references.</param>
+/// <param name="Severity">blocker, critical, normal, minor or trivial (Allure's scale).</param>
+/// <param name="Plans">The plans it belongs to.</param>
+/// <param name="Finding">The finding id it asserts on.</param>
+public sealed record CaseDescriptor(
+    string Id,
+    string Title,
+    string Topic,
+    string FullName,
+    string Method,
+    string PassCriteria,
+    string Clause,
+    string References,
+    string Severity,
+    IReadOnlyList<string> Plans,
+    string Finding);
+
+/// <summary>One case's outcome on one device.</summary>
+/// <param name="Case">The case.</param>
+/// <param name="Verdict">The TTCN-3 verdict; null while the case has not run.</param>
+/// <param name="Reason">One line.</param>
+/// <param name="Evidence">The exchanges the verdict rests on.</param>
+/// <param name="EvidenceSha256">SHA-256 of the evidence lines (UTF-8, LF-joined), hex.</param>
+/// <param name="Start">When it started.</param>
+/// <param name="Stop">When it ended.</param>
+public sealed record CaseResult(
+    CaseDescriptor Case,
+    Verdict? Verdict,
+    string Reason,
+    IReadOnlyList<string> Evidence,
+    string? EvidenceSha256,
+    DateTimeOffset? Start,
+    DateTimeOffset? Stop)
+{
+    /// <summary>A planned case that has not run yet.</summary>
+    public static CaseResult Planned(CaseDescriptor descriptor) => new(descriptor, null, "planned", [], null, null, null);
+}
+
+/// <summary>One device's part of a run.</summary>
+/// <param name="Name">Short, file-safe name of the device in this run.</param>
+/// <param name="Target">The target as given.</param>
+/// <param name="Identity">What the device said about itself, once read.</param>
+/// <param name="Cases">Every planned case, in plan order, with its result once it ran.</param>
+/// <param name="TranscriptFile">The byte transcript, relative to the run folder.</param>
+/// <param name="TranscriptSha256">SHA-256 of the transcript file, hex.</param>
+/// <param name="Error">Why the device could not be run, when it could not.</param>
+public sealed record DeviceRun(
+    string Name,
+    string Target,
+    DeviceIdentity? Identity,
+    IReadOnlyList<CaseResult> Cases,
+    string? TranscriptFile = null,
+    string? TranscriptSha256 = null,
+    string? Error = null)
+{
+    /// <summary>The worst verdict of the cases that ran.</summary>
+    public Verdict Overall => Verdicts.Worst(Cases.Where(c => c.Verdict is not null).Select(c => c.Verdict!.Value));
+}
+
+/// <summary>
+/// The stated decision rule (ISO/IEC 17025 §7.1.3 and §7.8.6): how the case verdicts become a
+/// statement of conformity.
+/// </summary>
+/// <param name="Id">Stable id.</param>
+/// <param name="Text">The rule as the report prints it.</param>
+public sealed record DecisionRule(string Id, string Text)
+{
+    /// <summary>The lab's default rule.</summary>
+    public static DecisionRule WorstVerdictSimpleAcceptance { get; } = new(
+        "ttcn3-worst-simple-acceptance",
+        "Overall verdict is the worst case verdict (TTCN-3, ETSI ES 201 873-1 §24: none < pass < inconc < fail < error). " +
+        "Simple acceptance (ILAC-G8:09/2019 §4.2.1, no guard band; the verdicts are logical and carry no measurement uncertainty): " +
+        "the item conforms when every planned case is pass or none; any fail is a non-conformity; " +
+        "otherwise (an inconc or error) conformity is undetermined.");
+
+    /// <summary>The statement this rule makes about a set of verdicts: conforms, does not conform, or undetermined.</summary>
+    public static string Statement(Verdict overall) => overall switch
+    {
+        Verdict.None or Verdict.Pass => "conforms",
+        Verdict.Fail => "does not conform",
+        _ => "undetermined",
+    };
+}
+
+/// <summary>The machine-readable record of a run: planned first, filled in as cases finish.</summary>
+/// <param name="RunId">Unique run id.</param>
+/// <param name="Tool">Tool name and version.</param>
+/// <param name="Plan">The plan run.</param>
+/// <param name="Lab">The laboratory.</param>
+/// <param name="Sample">The sample.</param>
+/// <param name="DecisionRule">The decision rule.</param>
+/// <param name="Started">When the run started.</param>
+/// <param name="Finished">When it finished; null while running or if interrupted.</param>
+/// <param name="Status">running, finished or interrupted.</param>
+/// <param name="Devices">Each device's part.</param>
+public sealed record RunRecord(
+    string RunId,
+    string Tool,
+    string Plan,
+    LabIdentity Lab,
+    SampleInfo Sample,
+    DecisionRule DecisionRule,
+    DateTimeOffset Started,
+    DateTimeOffset? Finished,
+    string Status,
+    IReadOnlyList<DeviceRun> Devices)
+{
+    /// <summary>The worst verdict over every device.</summary>
+    public Verdict Overall => Verdicts.Worst(Devices.Select(d => d.Error is null ? d.Overall : Verdict.Error));
+}

@@ -1,0 +1,155 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ConformityLab.Adb;
+using ConformityLab.Adb.Simulator;
+using ConformityLab.Harness;
+using ConformityLab.Runs;
+using ConformityLab.Simulators;
+
+namespace ConformityLab.TestCases;
+
+/// <summary>
+/// One device under test for the length of a run: opened once, read once (identity, checks and
+/// markers), then asked by every case for the finding it asserts on. A device that cannot be
+/// run leaves an <see cref="Error"/> that makes each of its cases <c>error</c>, and only its own.
+/// </summary>
+public sealed class DeviceSession : IAsyncDisposable
+{
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private DeviceSession(string dut) => Dut = dut;
+
+    /// <summary>The device under test as configured (<c>serial:</c>, <c>adb:</c> or <c>sim:</c>).</summary>
+    public string Dut { get; }
+
+    /// <summary>The target actually opened (a <c>sim:</c> DUT becomes the simulator's pty or ADB serial).</summary>
+    public DeviceTarget? Target { get; private set; }
+
+    /// <summary>What was read, when the device could be run.</summary>
+    public Identification? Identification { get; private set; }
+
+    /// <summary>Why the device could not be run.</summary>
+    public string? Error { get; private set; }
+
+    /// <summary>Every byte exchanged with the device.</summary>
+    public Transcript Transcript { get; private set; } = new("unopened");
+
+    /// <summary>Each case's result, by case id, as the cases finish.</summary>
+    public ConcurrentDictionary<string, CaseResult> Results { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The finding of a check, or null when this device's transport does not give it.</summary>
+    public Finding? Find(string findingId) => Identification?.Findings.FirstOrDefault(f => f.Id == findingId);
+
+    /// <summary>Opens and reads the device. Never throws for a device fault: it is kept in <see cref="Error"/>.</summary>
+    public static async Task<DeviceSession> OpenAsync(string dut, CancellationToken cancellationToken)
+    {
+        var session = new DeviceSession(dut);
+        try
+        {
+            session.Target = dut.StartsWith("sim:", StringComparison.OrdinalIgnoreCase)
+                ? await session.StartSimulatorAsync(dut["sim:".Length..], cancellationToken).ConfigureAwait(false)
+                : DeviceTarget.TryParse(dut, out var target, out var error) ? target! : throw new InvalidOperationException(error);
+            session.Transcript = new Transcript(session.Target.Text);
+            session.Identification = await new Identifier().IdentifyAsync(session.Target, new IdentifyOptions(), session.Transcript, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or SocketException)
+        {
+            session.Error = e.Message;
+            session.Transcript.Note($"device could not be run: {e.Message}");
+        }
+
+        return session;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var owned in Enumerable.Reverse(_owned))
+        {
+            await owned.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _owned.Clear();
+    }
+
+    /// <summary>
+    /// <c>sim:&lt;profile&gt;</c>: a modem profile is served on a pty; an Android profile behind an
+    /// isolated real adb server on a free loopback port, attached with <c>host:connect</c>.
+    /// </summary>
+    private async Task<DeviceTarget> StartSimulatorAsync(string profile, CancellationToken cancellationToken)
+    {
+        if (AndroidProfiles.List().Contains(profile, StringComparer.Ordinal))
+        {
+            var serverPort = FreePort();
+            var server = new AdbServerAddress("127.0.0.1", serverPort);
+            await RunAdbAsync(serverPort, "start-server", cancellationToken).ConfigureAwait(false);
+            _owned.Add(new Cleanup(() => RunAdbAsync(serverPort, "kill-server", CancellationToken.None)));
+            var sim = await AndroidDeviceSimulator.StartAsync(AndroidProfiles.Load(profile), new AndroidSimulatorOptions(), cancellationToken).ConfigureAwait(false);
+            _owned.Add(sim);
+            var client = new AdbClient(new AdbClientOptions { Address = server, StartServer = false });
+            await client.ConnectAsync("127.0.0.1", sim.Port, null, cancellationToken).ConfigureAwait(false);
+            await client.WaitForDeviceAsync(sim.Serial, null, cancellationToken).ConfigureAwait(false);
+            return new AdbDeviceTarget(new AdbTarget(sim.Serial, server));
+        }
+
+        var link = Path.Combine(Path.GetTempPath(), $"conformitylab-dut-{profile}-{Guid.NewGuid():N}");
+        var modem = SimulatedModem.Start(ModemProfiles.Load(profile), link);
+        _owned.Add(new Cleanup(() => { modem.Dispose(); return Task.CompletedTask; }));
+        return new SerialDeviceTarget(new ConformityLab.Transport.SerialTarget(modem.PortPath));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task RunAdbAsync(int port, string verb, CancellationToken cancellationToken)
+    {
+        var info = new ProcessStartInfo("adb") { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.ArgumentList.Add("-P");
+        info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        info.ArgumentList.Add(verb);
+        using var process = Process.Start(info) ?? throw new IOException("cannot start adb");
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private sealed class Cleanup(Func<Task> action) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await action().ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// The sessions of the devices under test in this process, one per DUT, opened on first use and
+/// shared by every case of that DUT. Several runs (one per device, as <c>conformitylab certify</c>
+/// does) share the process, so sessions are keyed by DUT.
+/// </summary>
+public static class DeviceSessions
+{
+    private static readonly ConcurrentDictionary<string, Lazy<Task<DeviceSession>>> Sessions = new(StringComparer.Ordinal);
+
+    /// <summary>The session of <paramref name="dut"/>, opening it on first use.</summary>
+    public static Task<DeviceSession> GetAsync(string dut) =>
+        Sessions.GetOrAdd(dut, d => new Lazy<Task<DeviceSession>>(() => DeviceSession.OpenAsync(d, CancellationToken.None))).Value;
+
+    /// <summary>The session of <paramref name="dut"/> if it was opened, without opening it.</summary>
+    public static async Task<DeviceSession?> PeekAsync(string dut) =>
+        Sessions.TryGetValue(dut, out var lazy) && lazy.IsValueCreated ? await lazy.Value.ConfigureAwait(false) : null;
+
+    /// <summary>Removes and closes the session of <paramref name="dut"/>, returning it (still readable) if it was opened.</summary>
+    public static async Task<DeviceSession?> CloseAsync(string dut)
+    {
+        if (!Sessions.TryRemove(dut, out var lazy) || !lazy.IsValueCreated)
+        {
+            return null;
+        }
+
+        var session = await lazy.Value.ConfigureAwait(false);
+        await session.DisposeAsync().ConfigureAwait(false);
+        return session;
+    }
+}

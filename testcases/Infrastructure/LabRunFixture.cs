@@ -1,0 +1,98 @@
+using ConformityLab.Runs;
+
+namespace ConformityLab.TestCases;
+
+/// <summary>
+/// The run around every case of this assembly, however it is run (<c>dotnet test</c> or
+/// <c>conformitylab certify</c>): the planned cases of every device are written to
+/// <c>run.json</c> before the first case runs, run.json is rewritten after each case, and at the
+/// end come junit.xml, allure-results/ and each device's byte transcript.
+/// </summary>
+[SetUpFixture]
+public sealed class LabRunFixture
+{
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static RunRecord? _run;
+    private static string? _out;
+
+    /// <summary>The run folder of the run in progress, once planned.</summary>
+    public static string? OutputFolder => _out;
+
+    [OneTimeSetUp]
+    public async Task PlanAsync()
+    {
+        var settings = LabSettings.FromTestContext();
+        var run = RunWriter.Planned(settings, settings.Duts, DateTimeOffset.UtcNow);
+        _out = RunWriter.OutputFolder(settings, run);
+        _run = run;
+        await new RunJsonSink().WriteAsync(run, _out, CancellationToken.None);
+        TestContext.Progress.WriteLine($"ConformityLab: plan '{settings.Plan}' on {string.Join(", ", settings.Duts)}: {run.Devices[0].Cases.Count} cases each; run folder {_out}");
+    }
+
+    /// <summary>Rewrites run.json with every result so far (called by each case as it ends).</summary>
+    public static async Task CaseFinishedAsync()
+    {
+        await Gate.WaitAsync();
+        try
+        {
+            if (_run is null || _out is null)
+            {
+                return;
+            }
+
+            var devices = new List<DeviceRun>();
+            foreach (var device in _run.Devices)
+            {
+                devices.Add(RunWriter.WithResults(device, await DeviceSessions.PeekAsync(device.Target)));
+            }
+
+            _run = _run with { Devices = devices };
+            await new RunJsonSink().WriteAsync(_run, _out, CancellationToken.None);
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    [OneTimeTearDown]
+    public async Task ReportAsync()
+    {
+        if (_run is null || _out is null)
+        {
+            return;
+        }
+
+        await Gate.WaitAsync();
+        try
+        {
+            var devices = new List<DeviceRun>();
+            foreach (var planned in _run.Devices)
+            {
+                var session = await DeviceSessions.CloseAsync(planned.Target);
+                var device = RunWriter.WithResults(planned, session);
+                if (session is not null)
+                {
+                    device = await RunWriter.WithTranscriptAsync(device, session, _out, CancellationToken.None);
+                }
+
+                devices.Add(device);
+            }
+
+            var run = _run with { Devices = devices, Finished = DateTimeOffset.UtcNow, Status = "finished" };
+            var sinks = RunWriter.Sinks();
+            await sinks.WriteAsync(run, _out, CancellationToken.None);
+            foreach (var failure in sinks.Failures)
+            {
+                TestContext.Progress.WriteLine($"ConformityLab: a result sink failed: {failure}");
+            }
+
+            TestContext.Progress.WriteLine($"ConformityLab: overall {run.Overall.ToKeyword()} ({DecisionRule.Statement(run.Overall)}); run.json, junit.xml and allure-results/ in {_out}");
+            _run = null;
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using ConformityLab.Harness;
+using ConformityLab.Runs;
+
+namespace ConformityLab.TestCases;
+
+/// <summary>Builds run records from device sessions and writes them through every sink.</summary>
+public static class RunWriter
+{
+    /// <summary>The tool and its version, as records name it.</summary>
+    public static string Tool { get; } = $"ConformityLab {typeof(RunWriter).Assembly.GetName().Version?.ToString(3)}";
+
+    /// <summary>Every sink of a run: run.json, junit.xml and allure-results/ (each failure kept apart).</summary>
+    public static SafeSinks Sinks() => new(new RunJsonSink(), new JUnitSink(), new AllureSink());
+
+    /// <summary>A file-safe name for a DUT (<c>sim-quectel-ec25</c>, <c>ttyUSB2</c>, <c>127.0.0.1_41001</c>).</summary>
+    public static string DeviceName(string dut) =>
+        dut.StartsWith("sim:", StringComparison.OrdinalIgnoreCase) ? "sim-" + dut[4..]
+        : DeviceTarget.TryParse(dut, out var target, out _) ? target!.ShortName
+        : "device";
+
+    /// <summary>A run with every planned case of every device, before any has run.</summary>
+    public static RunRecord Planned(LabSettings settings, IReadOnlyList<string> duts, DateTimeOffset started)
+    {
+        var planned = CaseCatalog.Planned(settings.Plan);
+        var names = new Dictionary<string, int>(StringComparer.Ordinal);
+        var devices = duts.Select(dut =>
+        {
+            var name = DeviceName(dut);
+            names[name] = names.GetValueOrDefault(name) + 1;
+            name = names[name] == 1 ? name : $"{name}-{names[name]}";
+            return new DeviceRun(name, dut, null, planned.Select(CaseResult.Planned).ToList());
+        }).ToList();
+        var runId = $"{started:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..8]}";
+        return new RunRecord(runId, Tool, settings.Plan, settings.Lab, settings.Sample, DecisionRule.WorstVerdictSimpleAcceptance, started, null, "running", devices);
+    }
+
+    /// <summary>A device's part with the results its session holds so far.</summary>
+    public static DeviceRun WithResults(DeviceRun device, DeviceSession? session) => session is null ? device : device with
+    {
+        Identity = session.Identification?.Identity ?? device.Identity,
+        Error = session.Error,
+        Cases = device.Cases.Select(c => session.Results.TryGetValue(c.Case.Id, out var r) ? r : c).ToList(),
+    };
+
+    /// <summary>Saves the session's transcript under <c>transcripts/</c> and records its file and hash.</summary>
+    public static async Task<DeviceRun> WithTranscriptAsync(DeviceRun device, DeviceSession session, string directory, CancellationToken cancellationToken)
+    {
+        var relative = Path.Combine("transcripts", $"{device.Name}.jsonl");
+        var path = Path.Combine(directory, relative);
+        await session.Transcript.SaveAsync(path, cancellationToken).ConfigureAwait(false);
+        return device with { TranscriptFile = relative, TranscriptSha256 = await RunJsonSink.HashFileAsync(path, cancellationToken).ConfigureAwait(false) };
+    }
+
+    /// <summary>The output folder: the configured one, else <c>reports/run-&lt;id&gt;</c> in the repository (or the working folder).</summary>
+    public static string OutputFolder(LabSettings settings, RunRecord run)
+    {
+        if (settings.Out is { } configured)
+        {
+            return Path.GetFullPath(configured);
+        }
+
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ConformityLab.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir?.FullName ?? Directory.GetCurrentDirectory(), "reports", $"run-{run.RunId}");
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using ConformityLab.Runs;
+using Microsoft.Extensions.Configuration;
+
+namespace ConformityLab.TestCases;
+
+/// <summary>
+/// The run's settings from Microsoft.Extensions.Configuration, lowest precedence first:
+/// <c>appsettings.json</c> beside the assembly, <c>appsettings.json</c> in the working folder,
+/// <c>CONFORMITYLAB_*</c> environment variables (<c>CONFORMITYLAB_Lab__Name</c>), the runsettings'
+/// <c>TestRunParameters</c> (<c>dut</c>, <c>plan</c>, <c>Lab:Name</c> or <c>Lab.Name</c>), and the
+/// values a host such as <c>conformitylab certify</c> passes the same way.
+/// </summary>
+public sealed record LabSettings(
+    IReadOnlyList<string> Duts,
+    string Plan,
+    string? Out,
+    LabIdentity Lab,
+    SampleInfo Sample)
+{
+    /// <summary>The plans the lab knows.</summary>
+    public static IReadOnlyList<string> KnownPlans { get; } = ["certification", "pretest", "customs"];
+
+    /// <summary>Builds the configuration from every source.</summary>
+    public static IConfiguration Configuration(IEnumerable<KeyValuePair<string, string>> parameters) =>
+        new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddJsonFile(Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json"), optional: true)
+            .AddEnvironmentVariables("CONFORMITYLAB_")
+            .AddInMemoryCollection(parameters
+                .Where(p => p.Value.Length > 0)
+                .Select(p => new KeyValuePair<string, string?>(p.Key.Replace('.', ':'), p.Value)))
+            .Build();
+
+    /// <summary>Reads the settings from the current NUnit test context's parameters and the other sources.</summary>
+    public static LabSettings FromTestContext() =>
+        From(Configuration(TestContext.Parameters.Names.Select(n => new KeyValuePair<string, string>(n, TestContext.Parameters[n] ?? string.Empty))));
+
+    /// <summary>Reads the settings from a configuration.</summary>
+    /// <exception cref="InvalidOperationException">A setting is missing or invalid; the message names it.</exception>
+    public static LabSettings From(IConfiguration config)
+    {
+        var plan = (config["plan"] ?? "pretest").Trim().ToLowerInvariant();
+        if (!KnownPlans.Contains(plan))
+        {
+            throw new InvalidOperationException($"unknown plan '{plan}'; known: {string.Join(", ", KnownPlans)}");
+        }
+
+        var dut = config["dut"];
+        if (string.IsNullOrWhiteSpace(dut))
+        {
+            throw new InvalidOperationException("no device under test: set the 'dut' parameter (serial:<path>, adb:<serial> or sim:<profile>; several separated by ';')");
+        }
+
+        var lab = config.GetSection("Lab");
+        var sample = config.GetSection("Sample");
+        DateOnly? received = DateOnly.TryParse(sample["ReceivedOn"], CultureInfo.InvariantCulture, out var d) ? d : null;
+        var declared = sample.GetSection("Declared").GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!);
+        return new LabSettings(
+            dut.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            plan,
+            string.IsNullOrWhiteSpace(config["out"]) ? null : config["out"],
+            new LabIdentity(lab["Name"] ?? "unnamed laboratory", lab["Address"] ?? "no address given", lab["AccreditationId"], lab["Location"], lab["SigningKeyPath"]),
+            new SampleInfo(sample["Id"] ?? "unidentified sample", sample["Customer"], sample["Description"], received, declared));
+    }
+}
