@@ -22,6 +22,8 @@ public static partial class IdentifierWriteForms
         ("UNISOC +SPIMEI", SpimeiWrite()),
         // MediaTek legacy engineering command seen on feature-phone clones: AT+WIMEI=<imei>.
         ("MediaTek +WIMEI", WimeiWrite()),
+        // Nordic nRF91 production test: AT%IMEIWRITE=0,"<imei>" writes the IMEI to OTP (once).
+        ("Nordic %IMEIWRITE", ImeiWriteNordic()),
     ];
 
     /// <summary>
@@ -71,4 +73,7 @@ public static partial class IdentifierWriteForms
 
     [GeneratedRegex(@"^AT\s*\+WIMEI\s*=\s*(?!\?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex WimeiWrite();
+
+    [GeneratedRegex(@"^AT\s*%IMEIWRITE\s*=\s*(?!\?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ImeiWriteNordic();
 }
