@@ -1,4 +1,5 @@
 using System.Globalization;
+using ConformityLab.Probes;
 using ConformityLab.Runs;
 using Microsoft.Extensions.Configuration;
 
@@ -16,7 +17,8 @@ public sealed record LabSettings(
     string Plan,
     string? Out,
     LabIdentity Lab,
-    SampleInfo Sample)
+    SampleInfo Sample,
+    ProbeSettings Probes)
 {
     /// <summary>The plans the lab knows.</summary>
     public static IReadOnlyList<string> KnownPlans { get; } = ["certification", "pretest", "customs"];
@@ -61,6 +63,41 @@ public sealed record LabSettings(
             plan,
             string.IsNullOrWhiteSpace(config["out"]) ? null : config["out"],
             new LabIdentity(lab["Name"] ?? "unnamed laboratory", lab["Address"] ?? "no address given", lab["AccreditationId"], lab["Location"], lab["SigningKeyPath"]),
-            new SampleInfo(sample["Id"] ?? "unidentified sample", sample["Customer"], sample["Description"], received, declared));
+            new SampleInfo(sample["Id"] ?? "unidentified sample", sample["Customer"], sample["Description"], received, declared),
+            new ProbeSettings(
+                config["TacDb"] is { Length: > 0 } tac ? tac : null,
+                config.GetValue("AllowIntrusive", false),
+                sample.GetSection("Declared").Get<DeclaredSpec>() ?? new DeclaredSpec(),
+                config.GetSection("Thresholds:Battery").Get<BatteryThresholds>() ?? new BatteryThresholds(),
+                TimeSpan.FromSeconds(config.GetValue("Battery:SampleSeconds", 30.0)),
+                TimeSpan.FromSeconds(config.GetValue("Battery:IntervalSeconds", 2.0))));
     }
+}
+
+/// <summary>
+/// How the probes run: <c>TacDb</c> (a GSMA-format TAC file; without it the TAC cases are inconc),
+/// <c>AllowIntrusive</c> (default false), the sample's declared specification
+/// (<c>Sample:Declared:RamGb</c>, <c>StorageGb</c>, <c>Chipset</c>, <c>SarHeadWkg</c>, ...), the battery
+/// thresholds (<c>Thresholds:Battery:MaxChargingTemperatureC</c>, ...) and the sampling window
+/// (<c>Battery:SampleSeconds</c>, default 30; <c>Battery:IntervalSeconds</c>, default 2).
+/// </summary>
+public sealed record ProbeSettings(
+    string? TacDbPath,
+    bool AllowIntrusive,
+    DeclaredSpec Declared,
+    BatteryThresholds Battery,
+    TimeSpan SampleWindow,
+    TimeSpan SampleInterval)
+{
+    /// <summary>The probe runner's options, loading the TAC database when one is configured.</summary>
+    /// <exception cref="IOException">The TAC database file cannot be read.</exception>
+    public async Task<ProbeOptions> ToOptionsAsync(CancellationToken cancellationToken) => new()
+    {
+        TacDatabase = TacDbPath is null ? null : await Probes.Tac.TacDatabase.LoadAsync(TacDbPath, cancellationToken).ConfigureAwait(false),
+        AllowIntrusive = AllowIntrusive,
+        Declared = Declared,
+        Battery = Battery,
+        SampleWindow = SampleWindow,
+        SampleInterval = SampleInterval,
+    };
 }

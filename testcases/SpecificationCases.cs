@@ -13,7 +13,13 @@ public sealed class SpecificationCases(string dut) : DeviceCase(dut)
 
     [Test]
     [Case("SPC-002", "RAM matches the claimed model", "spec.ram",
-        Method = "Compare /proc/meminfo MemTotal with the model's RAM.", Pass = "Consistent with the smallest variant of the model.",
+        Method = "Compare /proc/meminfo MemTotal with Sample:Declared:RamGb and the model's RAM.", Pass = "Consistent with the declared and catalogued RAM.",
         Clause = "ITU-T Q.5050 §8", References = "", Severity = "normal", Plans = "certification,customs")]
     public Task Ram() => VerifyAsync();
+
+    [Test]
+    [Case("SPC-003", "Storage matches the declared specification", "spec.storage",
+        Method = "Compare the data partition's size with Sample:Declared:StorageGb.", Pass = "Consistent with the declared size (inconc when none is declared).",
+        Clause = "ITU-T Q.5050 §8", References = "", Severity = "normal", Plans = "certification,customs")]
+    public Task Storage() => VerifyAsync();
 }

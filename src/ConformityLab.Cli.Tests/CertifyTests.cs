@@ -21,7 +21,8 @@ public class CertifyTests
         await using var dead = await Cli.SimProcess.StartAsync("dead");
         var outDir = Path.Combine(Path.GetTempPath(), $"certify-{plan}-{Guid.NewGuid():N}");
         var r = await Cli.RunAsync("certify", "sim:quectel-ec25", "sim:mtk-counterfeit-phone", "serial:" + dead.Link, "sim:rooted-tampered",
-            "--plan", plan, "--out", outDir, "--set", "Lab:Name=Test Lab", "--set", "Sample:Id=LOT-7");
+            "--plan", plan, "--out", outDir, "--set", "Lab:Name=Test Lab", "--set", "Sample:Id=LOT-7",
+            "--set", "Battery:SampleSeconds=1", "--set", "Battery:IntervalSeconds=0.5");
         Assert.That(r.ExitCode, Is.EqualTo(2), "a device could not be run\n" + r.Stderr);
 
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "run.json")));

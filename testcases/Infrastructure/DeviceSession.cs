@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using ConformityLab.Adb;
 using ConformityLab.Adb.Simulator;
 using ConformityLab.Harness;
+using ConformityLab.Probes;
 using ConformityLab.Runs;
 using ConformityLab.Simulators;
 
@@ -30,6 +31,9 @@ public sealed class DeviceSession : IAsyncDisposable
     /// <summary>What was read, when the device could be run.</summary>
     public Identification? Identification { get; private set; }
 
+    /// <summary>What each probe found, when the device could be run.</summary>
+    public IReadOnlyList<ProbeResult> Probes { get; private set; } = [];
+
     /// <summary>Why the device could not be run.</summary>
     public string? Error { get; private set; }
 
@@ -39,11 +43,12 @@ public sealed class DeviceSession : IAsyncDisposable
     /// <summary>Each case's result, by case id, as the cases finish.</summary>
     public ConcurrentDictionary<string, CaseResult> Results { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The finding of a check, or null when this device's transport does not give it.</summary>
-    public Finding? Find(string findingId) => Identification?.Findings.FirstOrDefault(f => f.Id == findingId);
+    /// <summary>The finding of a check or probe, or null when this device's transport does not give it.</summary>
+    public Finding? Find(string findingId) =>
+        Probes.FirstOrDefault(p => p.Finding.Id == findingId)?.Finding ?? Identification?.Findings.FirstOrDefault(f => f.Id == findingId);
 
-    /// <summary>Opens and reads the device. Never throws for a device fault: it is kept in <see cref="Error"/>.</summary>
-    public static async Task<DeviceSession> OpenAsync(string dut, CancellationToken cancellationToken)
+    /// <summary>Opens the device and runs every probe once. Never throws for a device fault: it is kept in <see cref="Error"/>.</summary>
+    public static async Task<DeviceSession> OpenAsync(string dut, ProbeSettings settings, CancellationToken cancellationToken)
     {
         var session = new DeviceSession(dut);
         try
@@ -52,9 +57,12 @@ public sealed class DeviceSession : IAsyncDisposable
                 ? await session.StartSimulatorAsync(dut["sim:".Length..], cancellationToken).ConfigureAwait(false)
                 : DeviceTarget.TryParse(dut, out var target, out var error) ? target! : throw new InvalidOperationException(error);
             session.Transcript = new Transcript(session.Target.Text);
-            session.Identification = await new Identifier().IdentifyAsync(session.Target, new IdentifyOptions(), session.Transcript, cancellationToken).ConfigureAwait(false);
+            var options = await settings.ToOptionsAsync(cancellationToken).ConfigureAwait(false);
+            var report = await ProbeRunner.RunAsync(session.Target, options, session.Transcript, null, cancellationToken).ConfigureAwait(false);
+            session.Identification = report.Identity;
+            session.Probes = report.Results;
         }
-        catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or SocketException)
+        catch (Exception e) when (e is IOException or InvalidOperationException or InvalidDataException or SocketException or ArgumentException)
         {
             session.Error = e.Message;
             session.Transcript.Note($"device could not be run: {e.Message}");
@@ -132,9 +140,9 @@ public static class DeviceSessions
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<DeviceSession>>> Sessions = new(StringComparer.Ordinal);
 
-    /// <summary>The session of <paramref name="dut"/>, opening it on first use.</summary>
-    public static Task<DeviceSession> GetAsync(string dut) =>
-        Sessions.GetOrAdd(dut, d => new Lazy<Task<DeviceSession>>(() => DeviceSession.OpenAsync(d, CancellationToken.None))).Value;
+    /// <summary>The session of <paramref name="dut"/>, opening it (and running its probes) on first use.</summary>
+    public static Task<DeviceSession> GetAsync(string dut, ProbeSettings settings) =>
+        Sessions.GetOrAdd(dut, d => new Lazy<Task<DeviceSession>>(() => DeviceSession.OpenAsync(d, settings, CancellationToken.None))).Value;
 
     /// <summary>The session of <paramref name="dut"/> if it was opened, without opening it.</summary>
     public static async Task<DeviceSession?> PeekAsync(string dut) =>
