@@ -13,6 +13,7 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     IdentifyCommand.Create(),
     SimCommand.Create(),
     DevicesCommand.Create(),
+    ProbeCommand.Create(),
     CertifyCommand.Create(),
 };
 return await root.Parse(args).InvokeAsync().ConfigureAwait(false);

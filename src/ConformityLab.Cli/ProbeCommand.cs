@@ -1,0 +1,231 @@
+using System.CommandLine;
+using ConformityLab.Harness;
+using ConformityLab.Probes;
+using ConformityLab.Probes.Tac;
+using Spectre.Console;
+
+namespace ConformityLab.Cli;
+
+/// <summary>
+/// <c>conformitylab probe &lt;target&gt; [--tac-db file] [--allow-intrusive] [--sample-seconds N]
+/// [--probe id]... [--json]</c>: identifies the device and runs the probe catalogue (or the chosen
+/// probes). <c>conformitylab probes --list</c> (or <c>probe --list</c>) prints the catalogue.
+/// </summary>
+internal static class ProbeCommand
+{
+    public static Command Create()
+    {
+        var target = new Argument<string?>("target") { Description = "serial:<device path>[?baud=...], a bare /dev path, or adb:<serial>[?server=host:port]", Arity = ArgumentArity.ZeroOrOne };
+        var list = new Option<bool>("--list") { Description = "Print the probe catalogue (id, safety level, clause, title) and exit" };
+        var json = new Option<bool>("--json") { Description = "Print JSON: the identity (as identify --json) under \"identity\", every probe's finding and series under \"probes\"" };
+        var tacDb = new Option<string?>("--tac-db") { Description = "A GSMA-format TAC file (TAC|Manufacturer|Model_Name|Bands|Allocation_Date|Device_Type|Optional_Fields); without one the TAC checks are inconc" };
+        var allowIntrusive = new Option<bool>("--allow-intrusive") { Description = "Allow intrusive probes (id.stable-across-reset resets the modem with AT+CFUN=1,1); never sends an identifier write form" };
+        var sampleSeconds = new Option<double>("--sample-seconds") { Description = "How long the battery is sampled, in seconds", DefaultValueFactory = _ => 30 };
+        var sampleInterval = new Option<double>("--sample-interval") { Description = "Seconds between battery samples", DefaultValueFactory = _ => 2 };
+        var only = new Option<string[]>("--probe") { Description = "Run only these probe ids (repeatable); all by default", AllowMultipleArgumentsPerToken = true };
+        var timeout = new Option<double>("--timeout") { Description = "Each AT command's timeout in seconds", DefaultValueFactory = _ => 3 };
+        var transcript = new Option<string?>("--transcript") { Description = "Save every byte exchanged (JSON Lines) to this file" };
+        var command = new Command("probe", "Run the probes (reprogrammable identifiers, hazardous behaviour, fake specifications, TAC database) on one device")
+        {
+            target, list, json, tacDb, allowIntrusive, sampleSeconds, sampleInterval, only, timeout, transcript,
+        };
+        command.Aliases.Add("probes");
+        command.SetAction((parse, ct) => parse.GetValue(list)
+            ? Task.FromResult(ListCatalogue(parse.GetValue(json)))
+            : RunAsync(parse.GetValue(target), parse.GetValue(json), parse.GetValue(tacDb), parse.GetValue(allowIntrusive), parse.GetValue(sampleSeconds), parse.GetValue(sampleInterval), parse.GetValue(only), parse.GetValue(timeout), parse.GetValue(transcript), ct));
+        return command;
+    }
+
+    private static int ListCatalogue(bool asJson)
+    {
+        if (asJson)
+        {
+            Console.Out.WriteLine(ProbeReportJson.CatalogueToJson());
+            return ExitCodes.Conform;
+        }
+
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn(new TableColumn("id").NoWrap()).AddColumn(new TableColumn("level").NoWrap()).AddColumn(new TableColumn("on").NoWrap()).AddColumn("title").AddColumn("clause");
+        foreach (var p in ProbeCatalogue.All)
+        {
+            var on = p.Transports switch { ProbeTransports.At => "at", ProbeTransports.Adb => "adb", _ => "at, adb" };
+            table.AddRow(Markup.Escape(p.Id), p.Level.ToKeyword(), on, Markup.Escape(p.Title), Markup.Escape(p.Clause));
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine("intrusive probes run only with [bold]--allow-intrusive[/]; no probe ever sends an identifier write form.");
+        return ExitCodes.Conform;
+    }
+
+    private static async Task<int> RunAsync(string? targetText, bool asJson, string? tacPath, bool allowIntrusive, double sampleSeconds, double sampleInterval, string[]? only, double timeoutSeconds, string? transcriptPath, CancellationToken cancellationToken)
+    {
+        if (targetText is null)
+        {
+            return Fail("a target is required (or --list to print the catalogue)");
+        }
+
+        if (!DeviceTarget.TryParse(targetText, out var target, out var error))
+        {
+            return Fail(error!);
+        }
+
+        if (sampleSeconds is < 0 or > 86400 || sampleInterval is <= 0 or > 3600)
+        {
+            return Fail($"--sample-seconds must be 0-86400 and --sample-interval 0-3600 (not 0), not {sampleSeconds} and {sampleInterval}");
+        }
+
+        if (timeoutSeconds is <= 0 or > 600)
+        {
+            return Fail($"--timeout must be between 0 and 600 seconds, not {timeoutSeconds}");
+        }
+
+        if (only is { Length: > 0 } && only.FirstOrDefault(id => !ProbeCatalogue.TryGet(id, out _)) is { } unknown)
+        {
+            return Fail($"unknown probe '{unknown}'; 'conformitylab probes --list' prints the catalogue");
+        }
+
+        TacDatabase? tac = null;
+        if (tacPath is not null)
+        {
+            if (!File.Exists(tacPath))
+            {
+                return Fail($"--tac-db: no file '{tacPath}'");
+            }
+
+            tac = await TacDatabase.LoadAsync(tacPath, cancellationToken).ConfigureAwait(false);
+            foreach (var e in tac.Errors.Take(20))
+            {
+                Console.Error.WriteLine($"conformitylab: {tac.Source} {e}: row skipped");
+            }
+
+            if (tac.Errors.Count > 20)
+            {
+                Console.Error.WriteLine($"conformitylab: {tac.Source}: {tac.Errors.Count - 20} more bad rows skipped");
+            }
+
+            if (tac.Count == 0)
+            {
+                return Fail($"--tac-db: '{tacPath}' holds no valid TAC row");
+            }
+        }
+
+        var options = new ProbeOptions
+        {
+            Only = only is { Length: > 0 } ? only : null,
+            AllowIntrusive = allowIntrusive,
+            TacDatabase = tac,
+            SampleWindow = TimeSpan.FromSeconds(sampleSeconds),
+            SampleInterval = TimeSpan.FromSeconds(sampleInterval),
+            Identify = new IdentifyOptions { CommandTimeout = TimeSpan.FromSeconds(timeoutSeconds) },
+        };
+        var evidence = new Transcript(target!.Text);
+        ProbeReport report;
+        try
+        {
+            report = await RunWithProgressAsync(target, options, evidence, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            return Fail(e.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Fail("cancelled");
+        }
+        finally
+        {
+            if (transcriptPath is not null)
+            {
+                await evidence.SaveAsync(transcriptPath, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        if (asJson)
+        {
+            Console.Out.WriteLine(ProbeReportJson.ToJson(report));
+        }
+        else
+        {
+            Render(report);
+        }
+
+        return ExitCodes.For(report.Overall);
+    }
+
+    /// <summary>A progress bar on stderr when stderr is a terminal (stdout stays clean for --json); silent otherwise.</summary>
+    private static async Task<ProbeReport> RunWithProgressAsync(DeviceTarget target, ProbeOptions options, Transcript evidence, CancellationToken cancellationToken)
+    {
+        if (Console.IsErrorRedirected)
+        {
+            return await ProbeRunner.RunAsync(target, options, evidence, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        ProbeReport? report = null;
+        await console.Progress().AutoClear(true).HideCompleted(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(target.ShortName), maxValue: 1);
+                var progress = new BarProgress(task);
+                report = await ProbeRunner.RunAsync(target, options, evidence, progress, cancellationToken).ConfigureAwait(false);
+                task.Value = task.MaxValue;
+            }).ConfigureAwait(false);
+        return report!;
+    }
+
+    private static void Render(ProbeReport report)
+    {
+        var id = report.Identity.Identity;
+        var console = AnsiConsole.Console;
+        var identity = new Table().Border(TableBorder.Rounded).AddColumn("field").AddColumn("value");
+        identity.AddRow("target", Markup.Escape(id.Target));
+        identity.AddRow("manufacturer", Markup.Escape(id.Manufacturer ?? "-"));
+        identity.AddRow("model", Markup.Escape(id.Model ?? "-"));
+        for (var i = 0; i < id.Imeis.Count; i++)
+        {
+            identity.AddRow($"IMEI slot {i + 1}", Markup.Escape(id.Imeis[i]));
+        }
+
+        console.Write(identity);
+        var findings = new Table().Border(TableBorder.Rounded).AddColumn("check / probe").AddColumn("level").AddColumn("verdict").AddColumn("reason");
+        foreach (var f in report.Identity.Findings)
+        {
+            findings.AddRow(Markup.Escape(f.Id), "passive", $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
+        }
+
+        foreach (var r in report.Results)
+        {
+            var reason = r.Finding.Reason + string.Concat(r.Series.Select(s => $" [{s.Name}: {string.Join(" ", s.Points.Select(p => p.Value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))} {s.Unit}]"));
+            findings.AddRow(Markup.Escape(r.Descriptor.Id), r.Descriptor.Level.ToKeyword(), $"[{Colour(r.Finding.Verdict)}]{r.Finding.Verdict.ToKeyword()}[/]", Markup.Escape(reason));
+        }
+
+        console.Write(findings);
+        console.MarkupLine($"overall: [bold]{report.Overall.ToKeyword()}[/]");
+    }
+
+    private static string Colour(Verdict verdict) => verdict switch
+    {
+        Verdict.Pass => "green",
+        Verdict.Inconc => "yellow",
+        Verdict.Fail => "red",
+        Verdict.Error => "magenta",
+        _ => "grey",
+    };
+
+    private static int Fail(string message)
+    {
+        Console.Error.WriteLine($"conformitylab: {message}");
+        return ExitCodes.CouldNotRun;
+    }
+
+    private sealed class BarProgress(ProgressTask task) : IProgress<ProbeProgress>
+    {
+        public void Report(ProbeProgress value)
+        {
+            task.MaxValue = Math.Max(1, value.Total);
+            task.Value = value.Step;
+            task.Description = Markup.Escape($"{value.ProbeId}: {value.Message}");
+        }
+    }
+}
