@@ -15,6 +15,8 @@ public class IdentifierWriteFormsTests
     [TestCase("AT^CIMEI?", false)]
     [TestCase("AT^CIMEI=?", false)]
     [TestCase("AT+SPIMEI=490154203237518", true)]
+    [TestCase("AT%IMEIWRITE=0,\"490154203237518\"", true)]
+    [TestCase("AT%IMEIWRITE=?", false)]
     [TestCase("AT+CGMI;+EGMR=1,7,\"490154203237518\"", true, TestName = "write form hidden behind a concatenated command")]
     [TestCase("AT+CGSN", false)]
     [TestCase("AT+CGSN=1", false)]
