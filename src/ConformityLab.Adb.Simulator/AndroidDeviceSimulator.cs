@@ -238,6 +238,7 @@ public sealed class AndroidDeviceSimulator : IAsyncDisposable
                 "shell" => options.Contains("v2") ? "shell,v2" : "shell",
                 "exec" => "exec",
                 "sync" => "sync",
+                "reboot" => "reboot",
                 _ => null,
             };
 
@@ -264,6 +265,13 @@ public sealed class AndroidDeviceSimulator : IAsyncDisposable
                 if (kind == "sync")
                 {
                     await ServeSyncAsync(deviceStream, token).ConfigureAwait(false);
+                }
+                else if (kind == "reboot")
+                {
+                    // adb reboot: a simulated instant reboot that keeps the transport up; the
+                    // state earlier commands set (an open dialer, dumped files) is gone after it.
+                    owner.Log("reboot", "reboot:" + argument);
+                    owner._device.Reboot();
                 }
                 else
                 {

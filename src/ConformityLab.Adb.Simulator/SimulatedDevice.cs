@@ -45,6 +45,16 @@ internal sealed class SimulatedDevice(AndroidProfile profile)
         return BuiltIn(command);
     }
 
+    /// <summary>What a reboot forgets: flags (an open dialer) and written files. Sampled sequences go on, as a battery's temperature does.</summary>
+    public void Reboot()
+    {
+        lock (_gate)
+        {
+            _flags.Clear();
+            _written.Clear();
+        }
+    }
+
     /// <summary>A device file for <c>cat</c> and <c>sync:</c>, or null when there is none.</summary>
     public byte[]? ReadFile(string path)
     {

@@ -195,6 +195,30 @@ public sealed class AdbClient
             }
         }, cancellationToken);
 
+    /// <summary>
+    /// <c>reboot:</c> on the device's transport, what <c>adb reboot</c> sends: the device reboots.
+    /// Intrusive: only a probe the operator opted into calls it. The device may drop the
+    /// connection before it answers; that counts as done.
+    /// </summary>
+    public Task RebootAsync(string serial, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WithTimeoutAsync<bool>(serial, "reboot:", timeout, async token =>
+        {
+            var connection = await TransportAsync(serial, "reboot:", token).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                try
+                {
+                    await connection.ReadToEndAsync("reboot:", token).ConfigureAwait(false);
+                }
+                catch (AdbProtocolException)
+                {
+                    // The device went down mid-reply: that is what a reboot does.
+                }
+            }
+
+            return true;
+        }, cancellationToken);
+
     /// <summary><c>host:kill</c>: asks the server to exit.</summary>
     public Task KillServerAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
         WithTimeoutAsync<bool>(null, "host:kill", timeout, async token =>

@@ -105,6 +105,19 @@ public class AndroidProbeTests
         Assert.That(report.Results, Has.Count.EqualTo(4));
     }
 
+    [TestCase("genuine-pixel8-android14")]
+    [TestCase("counterfeit-s23ultra")]
+    public async Task WithAllowIntrusive_AdbRebootRuns_AndTheImeisAreReadAgain(string profile)
+    {
+        var (report, log) = await ProbeAsync(profile, Rigs.Options(allowIntrusive: true) with { Only = ["id.stable-across-reset"] });
+        var reset = report.Results.Single().Finding;
+        Assert.That(reset.Verdict, Is.EqualTo(Verdict.Pass), reset.Reason);
+        Assert.That(reset.Evidence, Has.Some.StartsWith("reboot: (adb reboot)"));
+        Assert.That(log.Count(c => c.Service == "reboot"), Is.EqualTo(1));
+        var rebootAt = log.ToList().FindIndex(c => c.Service == "reboot");
+        Assert.That(log.Skip(rebootAt + 1).Select(c => c.Command), Has.Some.StartsWith("service call iphonesubinfo"), "the IMEIs are read again after the reboot");
+    }
+
     [Test]
     public async Task RootedHandset_ReferenceListAllowsItsPorts()
     {

@@ -18,6 +18,7 @@ internal static class Rigs
         SampleWindow = TimeSpan.FromMilliseconds(140),
         SampleInterval = TimeSpan.FromMilliseconds(20),
         ResetTimeout = TimeSpan.FromSeconds(20),
+        RebootDropWait = TimeSpan.FromMilliseconds(300),
     };
 
     public static string NewLinkPath(string name)

@@ -13,8 +13,8 @@ public static class ProbeCatalogue
 
     /// <summary><c>id.stable-across-reset</c>.</summary>
     public static ProbeDescriptor StableAcrossReset { get; } = new(
-        "id.stable-across-reset", "IMEI stable across a modem reset", "3GPP TS 22.016 (the IMEI resists change and tampering); GSMA IMEI security principles", SafetyLevel.Intrusive, ProbeTransports.At,
-        "Reads every IMEI path, resets the modem with AT+CFUN=1,1, waits until it answers AT again, reads every path again and compares slot by slot. Runs only with allow-intrusive.");
+        "id.stable-across-reset", "IMEI stable across a reset or reboot", "3GPP TS 22.016 (the IMEI resists change and tampering); GSMA IMEI security principles", SafetyLevel.Intrusive, ProbeTransports.Any,
+        "Reads every IMEI path, resets the modem with AT+CFUN=1,1 (a handset: adb reboot, the reboot: service), waits until it answers again, reads every path again and compares slot by slot. Runs only with allow-intrusive.");
 
     /// <summary><c>id.diag-interface</c>.</summary>
     public static ProbeDescriptor DiagInterface { get; } = new(

@@ -157,6 +157,12 @@ public sealed record ProbeOptions
     /// <summary>How long to wait for a device to come back after a reset or reboot. Default 60 s.</summary>
     public TimeSpan ResetTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// After <c>adb reboot</c>, how long to wait for the handset to leave the adb server before
+    /// waiting for it to come back (a real handset drops off within seconds). Default 15 s.
+    /// </summary>
+    public TimeSpan RebootDropWait { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>The vendor write-command catalogue; the built-in one when null.</summary>
     public WriteCommandCatalogue? WriteCommands { get; init; }
 

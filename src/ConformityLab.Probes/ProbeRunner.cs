@@ -193,18 +193,7 @@ public static class ProbeRunner
             return ProbeChecks.StableAcrossReset(First(before.Imeis), null, "the re-read after the reset was cut short: " + fault, evidence);
         }
 
-        var slots = Math.Max(before.Imeis.Count, after.Identity.Imeis.Count);
-        for (var i = 0; i < slots; i++)
-        {
-            var b = i < before.Imeis.Count ? before.Imeis[i] : null;
-            var a = i < after.Identity.Imeis.Count ? after.Identity.Imeis[i] : null;
-            if (b != a)
-            {
-                return ProbeChecks.StableAcrossReset(b, a, null, evidence);
-            }
-        }
-
-        return ProbeChecks.StableAcrossReset(First(before.Imeis), First(after.Identity.Imeis), null, evidence);
+        return CompareSlots(before.Imeis, after.Identity.Imeis, evidence);
     }
 
     private static async Task<ProbeReport> RunAdbAsync(AdbTarget target, IReadOnlyList<ProbeDescriptor> selected, ProbeOptions options, Transcript transcript, IProgress<ProbeProgress>? progress, CancellationToken cancellationToken)
@@ -249,6 +238,10 @@ public static class ProbeRunner
             {
                 finding = ProbeChecks.NotAllowed(probe);
             }
+            else if (probe.Id == "id.stable-across-reset")
+            {
+                finding = await Guard(probe, () => RebootAndRereadAsync(client, target.Serial, read.Identity, options, transcript, cancellationToken), cancellationToken).ConfigureAwait(false);
+            }
             else if (probe.Id is "battery.thermal" or "battery.voltage")
             {
                 if (battery is null)
@@ -282,6 +275,74 @@ public static class ProbeRunner
 
         progress?.Report(new ProbeProgress("done", total, total, "done"));
         return new ProbeReport(new Identification(read.Identity, findings, transcript, []), results);
+    }
+
+    private static async Task<Finding> RebootAndRereadAsync(AdbClient client, string serial, DeviceIdentity before, ProbeOptions options, Transcript transcript, CancellationToken cancellationToken)
+    {
+        var time = options.Identify.Time;
+        var evidence = new List<string> { "before: " + string.Join(", ", before.Imeis) };
+        transcript.Note("id.stable-across-reset: rebooting the handset (intrusive, allowed by the operator)");
+        await client.RebootAsync(serial, TimeSpan.FromSeconds(15), cancellationToken).ConfigureAwait(false);
+        evidence.Add("reboot: (adb reboot) -> accepted");
+
+        // A real handset leaves the server within seconds; wait for that (bounded), then for its return.
+        var leftBy = time.GetUtcNow() + options.RebootDropWait;
+        var left = false;
+        while (time.GetUtcNow() < leftBy)
+        {
+            var devices = await client.ListDevicesAsync(null, cancellationToken).ConfigureAwait(false);
+            if (!devices.Any(d => d.Serial == serial && d.State == "device"))
+            {
+                left = true;
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), time, cancellationToken).ConfigureAwait(false);
+        }
+
+        evidence.Add(left ? "the handset left the adb server" : $"the handset stayed attached for {options.RebootDropWait.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s after the reboot");
+        await client.WaitForDeviceAsync(serial, options.ResetTimeout, cancellationToken).ConfigureAwait(false);
+        evidence.Add("the handset is back ('device')");
+
+        // Right after boot the telephony service may not answer yet: read again until an IMEI shows, within the reset timeout.
+        var deadline = time.GetUtcNow() + options.ResetTimeout;
+        var reader = new AdbIdentityReader(client, new AdbIdentityOptions { CollectMarkers = false });
+        AdbIdentityResult after;
+        while (true)
+        {
+            after = await reader.ReadAsync(serial, cancellationToken).ConfigureAwait(false);
+            if (after.Identity.Imeis.Count > 0 || after.Fault is not null || time.GetUtcNow() >= deadline)
+            {
+                break;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(2), time, cancellationToken).ConfigureAwait(false);
+        }
+
+        evidence.Add("after: " + string.Join(", ", after.Identity.Imeis));
+        evidence.AddRange(after.Identity.Readings.Where(r => r.Field == IdentityField.Imei).Select(r => "after: " + r.ToEvidence()));
+        if (after.Fault is { } fault)
+        {
+            return ProbeChecks.StableAcrossReset(First(before.Imeis), null, "the re-read after the reboot was cut short: " + fault, evidence);
+        }
+
+        return CompareSlots(before.Imeis, after.Identity.Imeis, evidence);
+    }
+
+    private static Finding CompareSlots(IReadOnlyList<string> before, IReadOnlyList<string> after, List<string> evidence)
+    {
+        var slots = Math.Max(before.Count, after.Count);
+        for (var i = 0; i < slots; i++)
+        {
+            var b = i < before.Count ? before[i] : null;
+            var a = i < after.Count ? after[i] : null;
+            if (b != a)
+            {
+                return ProbeChecks.StableAcrossReset(b, a, null, evidence);
+            }
+        }
+
+        return ProbeChecks.StableAcrossReset(First(before), First(after), null, evidence);
     }
 
     private static async Task<(IReadOnlyList<TimedBatterySample>, List<string>)> SampleBatteryAsync(AdbClient client, string serial, ProbeOptions options, ProbeDescriptor probe, int step, int total, IProgress<ProbeProgress>? progress, CancellationToken cancellationToken)
