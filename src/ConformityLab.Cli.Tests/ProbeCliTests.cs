@@ -128,6 +128,32 @@ public class ProbeCliTests
     }
 
     [Test]
+    public async Task SpecFile_DeclaredValuesAreRecorded_NeverMeasured()
+    {
+        await using var sim = await Cli.SimProcess.StartAsync("sierra-mc7455");
+        var spec = Path.Combine(Path.GetTempPath(), $"spec-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(spec, """{ "declared": { "sarHeadWkg": 0.99, "maxRfPowerDbm": 23, "substances": "RoHS 2011/65/EU declared" } }""");
+        try
+        {
+            var r = await Cli.RunAsync("probe", sim.Link, "--spec", spec, "--probe", "hazard.not-measurable", "--json");
+            Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+            var probe = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("probes")[0];
+            Assert.That(probe.GetProperty("verdict").GetString(), Is.EqualTo("none"));
+            var evidence = probe.GetProperty("evidence").EnumerateArray().Select(e => e.GetString()).ToList();
+            Assert.That(evidence, Has.Some.Contains("0.99 W/kg").And.Some.Contains("23 dBm").And.Some.Contains("RoHS 2011/65/EU declared"));
+
+            await File.WriteAllTextAsync(spec, "{ not json");
+            var bad = await Cli.RunAsync("probe", sim.Link, "--spec", spec);
+            Assert.That(bad.ExitCode, Is.EqualTo(2));
+            Assert.That(bad.Stderr, Does.Contain("--spec"));
+        }
+        finally
+        {
+            File.Delete(spec);
+        }
+    }
+
+    [Test]
     public async Task OverheatingHandset_OverAdb_ThermalFailsWithItsSeries()
     {
         var serverPort = FreePort();

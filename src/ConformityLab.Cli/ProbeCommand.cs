@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using ConformityLab.Harness;
 using ConformityLab.Probes;
 using ConformityLab.Probes.Tac;
@@ -25,14 +26,15 @@ internal static class ProbeCommand
         var only = new Option<string[]>("--probe") { Description = "Run only these probe ids (repeatable); all by default", AllowMultipleArgumentsPerToken = true };
         var timeout = new Option<double>("--timeout") { Description = "Each AT command's timeout in seconds", DefaultValueFactory = _ => 3 };
         var transcript = new Option<string?>("--transcript") { Description = "Save every byte exchanged (JSON Lines) to this file" };
+        var spec = new Option<string?>("--spec") { Description = "A JSON file with the sample's declared specification and the model's reference lists: {\"declared\": {\"ramGb\": 8, \"storageGb\": 256, \"chipset\": \"Snapdragon 8 Gen 2\", \"sarHeadWkg\": 0.99}, \"reference\": {\"allowedListeningPorts\": [], \"systemPackages\": []}, \"battery\": {\"maxChargingTemperatureC\": 45, \"maxCellVoltageMv\": 4450}}" };
         var command = new Command("probe", "Run the probes (reprogrammable identifiers, hazardous behaviour, fake specifications, TAC database) on one device")
         {
-            target, list, json, tacDb, allowIntrusive, sampleSeconds, sampleInterval, only, timeout, transcript,
+            target, list, json, tacDb, allowIntrusive, sampleSeconds, sampleInterval, only, timeout, transcript, spec,
         };
         command.Aliases.Add("probes");
         command.SetAction((parse, ct) => parse.GetValue(list)
             ? Task.FromResult(ListCatalogue(parse.GetValue(json)))
-            : RunAsync(parse.GetValue(target), parse.GetValue(json), parse.GetValue(tacDb), parse.GetValue(allowIntrusive), parse.GetValue(sampleSeconds), parse.GetValue(sampleInterval), parse.GetValue(only), parse.GetValue(timeout), parse.GetValue(transcript), ct));
+            : RunAsync(parse.GetValue(target), parse.GetValue(json), parse.GetValue(tacDb), parse.GetValue(allowIntrusive), parse.GetValue(sampleSeconds), parse.GetValue(sampleInterval), parse.GetValue(only), parse.GetValue(timeout), parse.GetValue(transcript), parse.GetValue(spec), ct));
         return command;
     }
 
@@ -57,7 +59,7 @@ internal static class ProbeCommand
         return ExitCodes.Conform;
     }
 
-    private static async Task<int> RunAsync(string? targetText, bool asJson, string? tacPath, bool allowIntrusive, double sampleSeconds, double sampleInterval, string[]? only, double timeoutSeconds, string? transcriptPath, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string? targetText, bool asJson, string? tacPath, bool allowIntrusive, double sampleSeconds, double sampleInterval, string[]? only, double timeoutSeconds, string? transcriptPath, string? specPath, CancellationToken cancellationToken)
     {
         if (targetText is null)
         {
@@ -109,8 +111,31 @@ internal static class ProbeCommand
             }
         }
 
+        SpecFile? specFile = null;
+        if (specPath is not null)
+        {
+            try
+            {
+                specFile = JsonSerializer.Deserialize<SpecFile>(await File.ReadAllTextAsync(specPath, cancellationToken).ConfigureAwait(false), SpecJson)
+                    ?? throw new JsonException("empty");
+            }
+            catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
+            {
+                return Fail($"--spec '{specPath}': {e.Message}");
+            }
+        }
+
         var options = new ProbeOptions
         {
+            Declared = specFile?.Declared ?? new DeclaredSpec(),
+            Battery = specFile?.Battery ?? new BatteryThresholds(),
+            Reference = specFile?.Reference is { } reference
+                ? new ModelReference
+                {
+                    AllowedListeningPorts = (reference.AllowedListeningPorts ?? []).ToHashSet(),
+                    SystemPackages = reference.SystemPackages?.ToHashSet(StringComparer.Ordinal),
+                }
+                : null,
             Only = only is { Length: > 0 } ? only : null,
             AllowIntrusive = allowIntrusive,
             TacDatabase = tac,
@@ -218,6 +243,14 @@ internal static class ProbeCommand
         Console.Error.WriteLine($"conformitylab: {message}");
         return ExitCodes.CouldNotRun;
     }
+
+    private static readonly JsonSerializerOptions SpecJson = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>The <c>--spec</c> file: declared specification, reference lists, battery thresholds.</summary>
+    private sealed record SpecFile(DeclaredSpec? Declared, ReferenceLists? Reference, BatteryThresholds? Battery);
+
+    /// <summary>A model's reference lists as JSON arrays.</summary>
+    private sealed record ReferenceLists(int[]? AllowedListeningPorts, string[]? SystemPackages);
 
     private sealed class BarProgress(ProgressTask task) : IProgress<ProbeProgress>
     {
