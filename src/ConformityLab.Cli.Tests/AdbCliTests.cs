@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using ConformityLab.Adb;
 using System.Text.Json;
 
 namespace ConformityLab.Cli.Tests;
@@ -9,30 +10,27 @@ namespace ConformityLab.Cli.Tests;
 [NonParallelizable]
 public class AdbCliTests
 {
-    private int _serverPort;
+    private AdbServerProcess _server = null!;
+
+    private int ServerPort => _server.Port;
 
     [OneTimeSetUp]
-    public async Task StartServer()
-    {
-        _serverPort = FreePort();
-        var r = await RunAdbAsync("start-server");
-        Assert.That(r, Is.Zero, "adb must be installed (apt-get install -y adb) for the ADB tests");
-    }
+    public async Task StartServer() => _server = await Cli.StartAdbServerAsync();
 
     [OneTimeTearDown]
-    public async Task StopServer() => await RunAdbAsync("kill-server");
+    public async Task StopServer() => await _server.DisposeAsync();
 
     [Test]
     public async Task SimulatedHandset_ListedByDevices_AndIdentifiedOverAdb()
     {
-        var simPort = FreePort();
+        var simPort = Cli.FreePort();
         using var sim = Process.Start(Cli.StartInfo("sim", "genuine-pixel8-android14", "--adb-port", simPort.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
         try
         {
-            await WaitForListenerAsync(simPort);
+            await Cli.WaitForListenerAsync(simPort);
             var serial = $"127.0.0.1:{simPort}";
-            Assert.That(await RunAdbAsync("connect", serial), Is.Zero);
-            var server = $"127.0.0.1:{_serverPort}";
+            await _server.AttachAsync("127.0.0.1", simPort, CancellationToken.None);
+            var server = $"127.0.0.1:{ServerPort}";
             var target = $"adb:{serial}?server={server}";
 
             Cli.Result devices = null!;
@@ -69,50 +67,9 @@ public class AdbCliTests
     [Test]
     public async Task DeviceNotAttached_OneLineErrorExit2()
     {
-        var r = await Cli.RunAsync("identify", $"adb:192.0.2.1:7777?server=127.0.0.1:{_serverPort}");
+        var r = await Cli.RunAsync("identify", $"adb:127.0.0.1:9?server=127.0.0.1:{ServerPort}");
         Assert.That(r.ExitCode, Is.EqualTo(2));
         Assert.That(r.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1));
-        Assert.That(r.Stderr, Does.Contain("not attached").And.Contain($"127.0.0.1:{_serverPort}"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        return port is >= 5555 and <= 5585 ? FreePort() : port;
-    }
-
-    private static async Task WaitForListenerAsync(int port)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (watch.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    private async Task<int> RunAdbAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("adb") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-P");
-        info.ArgumentList.Add(_serverPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        await p.WaitForExitAsync();
-        return p.ExitCode;
+        Assert.That(r.Stderr, Does.Contain("not attached").And.Contain($"127.0.0.1:{ServerPort}"));
     }
 }

@@ -36,6 +36,42 @@ internal static class Cli
         return new Result(process.ExitCode, await stdout, await stderr, watch.Elapsed);
     }
 
+    /// <summary>An isolated real adb server; fails the test clearly when adb is not installed.</summary>
+    public static async Task<ConformityLab.Adb.AdbServerProcess> StartAdbServerAsync()
+    {
+        try
+        {
+            return await ConformityLab.Adb.AdbServerProcess.StartIsolatedAsync();
+        }
+        catch (ConformityLab.Adb.AdbServerUnavailableException e)
+        {
+            Assert.Fail($"the ADB tests need the real adb server: {e.Message}");
+            throw;
+        }
+    }
+
+    /// <summary>A free loopback port outside the emulator range the adb server scans.</summary>
+    public static int FreePort() => ConformityLab.Adb.AdbServerProcess.FreeLoopbackPort(40000, 9000);
+
+    /// <summary>Waits until something listens on a loopback port (a simulator process coming up).</summary>
+    public static async Task WaitForListenerAsync(int port)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                using var client = new System.Net.Sockets.TcpClient();
+                await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (watch.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     /// <summary>A <c>conformitylab sim</c> process serving a profile on a pty link, stopped with SIGINT on dispose.</summary>
     public sealed class SimProcess : IAsyncDisposable
     {

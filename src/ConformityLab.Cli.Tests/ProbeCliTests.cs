@@ -156,18 +156,17 @@ public class ProbeCliTests
     [Test]
     public async Task OverheatingHandset_OverAdb_ThermalFailsWithItsSeries()
     {
-        var serverPort = FreePort();
-        Assert.That(await AdbAsync(serverPort, "start-server"), Is.Zero, "adb must be installed (apt-get install -y adb)");
-        var simPort = FreePort();
+        await using var server = await Cli.StartAdbServerAsync();
+        var serverPort = server.Port;
+        var simPort = Cli.FreePort();
         using var sim = Process.Start(Cli.StartInfo("sim", "battery-overheat", "--adb-port", simPort.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
         var simOut = sim.StandardOutput.ReadToEndAsync();
         var simErr = sim.StandardError.ReadToEndAsync();
         try
         {
-            await WaitForListenerAsync(simPort);
+            await Cli.WaitForListenerAsync(simPort);
             var serial = $"127.0.0.1:{simPort}";
-            Assert.That(await AdbAsync(serverPort, "connect", serial), Is.Zero);
-            Assert.That(await AdbAsync(serverPort, "wait-for-device"), Is.Zero);
+            await server.AttachAsync("127.0.0.1", simPort, CancellationToken.None);
             var r = await Cli.RunAsync("probe", $"adb:{serial}?server=127.0.0.1:{serverPort}", "--tac-db", TacSample, "--sample-seconds", "0.14", "--sample-interval", "0.02", "--json");
             Assert.That(r.ExitCode, Is.EqualTo(1), r.Stdout + r.Stderr);
             var root = JsonDocument.Parse(r.Stdout).RootElement;
@@ -182,53 +181,8 @@ public class ProbeCliTests
         {
             sim.Kill();
             await sim.WaitForExitAsync();
-            await AdbAsync(serverPort, "kill-server");
         }
 
         Assert.That(await simOut + await simErr, Does.Not.Contain("reboot"));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        return port is >= 5555 and <= 5585 ? FreePort() : port;
-    }
-
-    private static async Task WaitForListenerAsync(int port)
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (watch.Elapsed < TimeSpan.FromSeconds(30))
-            {
-                await Task.Delay(100);
-            }
-        }
-    }
-
-    private static async Task<int> AdbAsync(int serverPort, params string[] args)
-    {
-        var info = new ProcessStartInfo("adb") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-P");
-        info.ArgumentList.Add(serverPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var p = Process.Start(info)!;
-        var drain = Task.WhenAll(p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync());
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await p.WaitForExitAsync(cts.Token);
-        await drain;
-        return p.ExitCode;
     }
 }

@@ -33,92 +33,39 @@ internal static class Rigs
             .Where(f => f.Verdict >= Verdict.Fail).ToDictionary(f => f.Id, f => f.Verdict.ToKeyword());
 }
 
-/// <summary>The real adb server (Debian's adb), isolated on its own port, killed at the end.</summary>
+/// <summary>The real adb server (Debian's adb), isolated on its own port, killed at the end; fails the test clearly when adb is missing.</summary>
 internal sealed class IsolatedAdbServer : IAsyncDisposable
 {
-    private IsolatedAdbServer(string adb, int port)
+    private readonly AdbServerProcess _server;
+
+    private IsolatedAdbServer(AdbServerProcess server)
     {
-        Adb = adb;
-        Port = port;
-        Client = new AdbClient(new AdbClientOptions { Address = new AdbServerAddress("127.0.0.1", port), StartServer = false, Timeout = TimeSpan.FromSeconds(20) });
+        _server = server;
+        Client = server.CreateClient();
     }
 
-    public string Adb { get; }
-
-    public int Port { get; }
+    public int Port => _server.Port;
 
     public AdbClient Client { get; }
 
     public static async Task<IsolatedAdbServer> StartAsync()
     {
-        var adb = (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "adb")).FirstOrDefault(File.Exists);
-        if (adb is null)
+        try
         {
-            Assert.Fail("the 'adb' executable is not on the PATH: these tests need the real adb server (Debian: apt-get install -y adb)");
+            return new IsolatedAdbServer(await AdbServerProcess.StartIsolatedAsync(52370, 2000));
         }
-
-        string? last = null;
-        for (var attempt = 0; attempt < 5; attempt++)
+        catch (AdbServerUnavailableException e)
         {
-            var port = FreePort(52370, 2000);
-            var (code, output) = await RunAsync(adb!, "-P", port.ToString(CultureInfo.InvariantCulture), "start-server");
-            if (code == 0)
-            {
-                return new IsolatedAdbServer(adb!, port);
-            }
-
-            last = output;
+            Assert.Fail($"these tests need the real adb server: {e.Message}");
+            throw;
         }
-
-        Assert.Fail($"could not start an isolated adb server: {last}");
-        throw new UnreachableException();
     }
 
-    public static int FreePort(int first, int range)
-    {
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            var port = first + Random.Shared.Next(0, range);
-            try
-            {
-                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
-                probe.Start();
-                probe.Stop();
-                return port;
-            }
-            catch (System.Net.Sockets.SocketException)
-            {
-                // In use: try another.
-            }
-        }
-
-        throw new InvalidOperationException($"no free port in {first}-{first + range - 1}");
-    }
-
-    public async Task AttachAsync(string serial)
+    public Task AttachAsync(string serial)
     {
         var colon = serial.LastIndexOf(':');
-        await Client.ConnectAsync(serial[..colon], int.Parse(serial[(colon + 1)..], CultureInfo.InvariantCulture));
-        await Client.WaitForDeviceAsync(serial, TimeSpan.FromSeconds(30));
+        return _server.AttachAsync(serial[..colon], int.Parse(serial[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None);
     }
 
-    public async ValueTask DisposeAsync() => await RunAsync(Adb, "-P", Port.ToString(CultureInfo.InvariantCulture), "kill-server");
-
-    private static async Task<(int Code, string Output)> RunAsync(string file, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(cts.Token);
-        return (process.ExitCode, (await stdout) + (await stderr));
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
-using System.Net;
 using System.Net.Sockets;
 using ConformityLab.Adb;
 using ConformityLab.Adb.Simulator;
@@ -90,39 +88,18 @@ public sealed class DeviceSession : IAsyncDisposable
     {
         if (AndroidProfiles.List().Contains(profile, StringComparer.Ordinal))
         {
-            var serverPort = FreePort();
-            var server = new AdbServerAddress("127.0.0.1", serverPort);
-            await RunAdbAsync(serverPort, "start-server", cancellationToken).ConfigureAwait(false);
-            _owned.Add(new Cleanup(() => RunAdbAsync(serverPort, "kill-server", CancellationToken.None)));
+            var server = await AdbServerProcess.StartIsolatedAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            _owned.Add(server);
             var sim = await AndroidDeviceSimulator.StartAsync(AndroidProfiles.Load(profile), new AndroidSimulatorOptions(), cancellationToken).ConfigureAwait(false);
             _owned.Add(sim);
-            var client = new AdbClient(new AdbClientOptions { Address = server, StartServer = false });
-            await client.ConnectAsync("127.0.0.1", sim.Port, null, cancellationToken).ConfigureAwait(false);
-            await client.WaitForDeviceAsync(sim.Serial, null, cancellationToken).ConfigureAwait(false);
-            return new AdbDeviceTarget(new AdbTarget(sim.Serial, server));
+            await server.AttachAsync("127.0.0.1", sim.Port, cancellationToken).ConfigureAwait(false);
+            return new AdbDeviceTarget(new AdbTarget(sim.Serial, server.Address));
         }
 
         var link = Path.Combine(Path.GetTempPath(), $"conformitylab-dut-{profile}-{Guid.NewGuid():N}");
         var modem = SimulatedModem.Start(ModemProfiles.Load(profile), link);
         _owned.Add(new Cleanup(() => { modem.Dispose(); return Task.CompletedTask; }));
         return new SerialDeviceTarget(new ConformityLab.Transport.SerialTarget(modem.PortPath));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task RunAdbAsync(int port, string verb, CancellationToken cancellationToken)
-    {
-        var info = new ProcessStartInfo("adb") { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.ArgumentList.Add("-P");
-        info.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        info.ArgumentList.Add(verb);
-        using var process = Process.Start(info) ?? throw new IOException("cannot start adb");
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private sealed class Cleanup(Func<Task> action) : IAsyncDisposable
