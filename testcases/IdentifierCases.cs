@@ -20,7 +20,7 @@ public sealed class IdentifierCases(string dut) : DeviceCase(dut)
     [Test]
     [Case("IDN-003", "IMEI is not a placeholder", "imei.placeholder",
         Method = "Compare each IMEI with known placeholders (all zeros, 123456789012345, vendor defaults) and degenerate patterns.",
-        Pass = "No IMEI is a placeholder.", Clause = "ITU-T Q.5050 §7; 3GPP TS 22.016 §2", References = "GSMA IMEI security principles", Severity = "blocker")]
+        Pass = "No IMEI is a placeholder.", Clause = "ITU-T Q.5050 (reliable unique identifier); 3GPP TS 22.016", References = "GSMA IMEI security principles", Severity = "blocker")]
     public Task NotPlaceholder() => VerifyAsync();
 
     [Test]
@@ -32,7 +32,7 @@ public sealed class IdentifierCases(string dut) : DeviceCase(dut)
     [Test]
     [Case("IDN-005", "Every path gives the same IMEI", "imei.consistency",
         Method = "Read each slot's IMEI through every path (+CGSN, +CGSN=1, +GSN, ATI, vendor read forms; service call, dumpsys, *#06#).",
-        Pass = "All paths of a slot agree (inconc when only one path answers).", Clause = "ITU-T Q.5050 §7", References = "3GPP TS 22.016 §2", Severity = "critical")]
+        Pass = "All paths of a slot agree (inconc when only one path answers).", Clause = "ITU-T Q.5050 (reliable unique identifier)", References = "3GPP TS 22.016", Severity = "critical")]
     public Task SameOnEveryPath() => VerifyAsync();
 
     [Test]

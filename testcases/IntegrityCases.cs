@@ -8,13 +8,13 @@ public sealed class IntegrityCases(string dut) : DeviceCase(dut)
     [Test]
     [Case("INT-001", "Verified boot is green", "boot.verified-state",
         Method = "Read ro.boot.verifiedbootstate.", Pass = "green (yellow: own key; orange: unlocked; red: failed).",
-        Clause = "WTSA Res. 96; ITU-T Q.5050 §8", References = "AOSP Verified Boot", Severity = "critical")]
+        Clause = "WTSA Res. 96; ITU-T Q.5050 (tampered and fake-specification devices)", References = "AOSP Verified Boot", Severity = "critical")]
     public Task VerifiedBoot() => VerifyAsync();
 
     [Test]
     [Case("INT-002", "Bootloader is locked", "boot.unlocked",
         Method = "Read ro.boot.flash.locked and ro.boot.vbmeta.device_state.", Pass = "locked.",
-        Clause = "WTSA Res. 96; ITU-T Q.5050 §8", References = "AOSP Verified Boot", Severity = "critical")]
+        Clause = "WTSA Res. 96; ITU-T Q.5050 (tampered and fake-specification devices)", References = "AOSP Verified Boot", Severity = "critical")]
     public Task BootloaderLocked() => VerifyAsync();
 
     [Test]

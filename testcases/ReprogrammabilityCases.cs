@@ -8,13 +8,13 @@ public sealed class ReprogrammabilityCases(string dut) : DeviceCase(dut)
     [Test]
     [Case("REP-001", "No IMEI-write command is exposed", "id.write-command",
         Method = "Send only the test (=?) and read forms of the vendors' IMEI-write commands (+EGMR, +SIMEI, ^CIMEI, ...) and see which the device accepts; the write forms are never sent.",
-        Pass = "The device refuses every test form of an IMEI-write command.", Clause = "3GPP TS 22.016 §2; GSMA IMEI security principles", References = "ITU-T Q.5050", Severity = "blocker")]
+        Pass = "The device refuses every test form of an IMEI-write command.", Clause = "3GPP TS 22.016; GSMA IMEI security principles", References = "ITU-T Q.5050", Severity = "blocker")]
     public Task NoWriteCommand() => VerifyAsync();
 
     [Test]
     [Case("REP-002", "IMEI is stable across a reset", "id.stable-across-reset",
         Method = "Read the IMEI, reset the modem (AT+CFUN=1,1) or reboot the handset, read it again. Intrusive: runs only when AllowIntrusive is set.",
-        Pass = "The same IMEI before and after (none when intrusive probes were not allowed).", Clause = "3GPP TS 22.016 §2", References = "GSMA IMEI security principles", Severity = "critical", Plans = "certification")]
+        Pass = "The same IMEI before and after (none when intrusive probes were not allowed).", Clause = "3GPP TS 22.016", References = "GSMA IMEI security principles", Severity = "critical", Plans = "certification")]
     public Task StableAcrossReset() => VerifyAsync();
 
     [Test]
