@@ -81,14 +81,11 @@ public class ClientProtocolTests
     {
         await using var server = new FakeAdbServer(async c =>
         {
-            var request = await c.ReadRequestAsync();
-            if (request.StartsWith("host-serial:", StringComparison.Ordinal))
+            if (!await OpenTransportAsync(c, "shell_v2,cmd"))
             {
-                await c.WriteAsync("OKAY" + FakeAdbServer.Hex4("shell_v2,cmd"));
                 return;
             }
 
-            await c.WriteAsync("OKAY");
             await c.ReadRequestAsync();
             await c.WriteAsync("OKAY");
             await c.WriteAsync(ShellPacket(1, "partial out"));
@@ -172,14 +169,11 @@ public class ClientProtocolTests
     {
         await using var server = new FakeAdbServer(async c =>
         {
-            var request = await c.ReadRequestAsync();
-            if (request.StartsWith("host-serial:", StringComparison.Ordinal))
+            if (!await OpenTransportAsync(c, "shell_v2"))
             {
-                await c.WriteAsync("OKAY" + FakeAdbServer.Hex4("shell_v2"));
                 return;
             }
 
-            await c.WriteAsync("OKAY");
             await c.ReadRequestAsync();
             await c.WriteAsync("OKAY");
             await c.WriteAsync(ShellPacket(1, "half"));
@@ -193,14 +187,11 @@ public class ClientProtocolTests
     {
         await using var server = new FakeAdbServer(async c =>
         {
-            var request = await c.ReadRequestAsync();
-            if (request.StartsWith("host-serial:", StringComparison.Ordinal))
+            if (!await OpenTransportAsync(c, "shell_v2"))
             {
-                await c.WriteAsync("OKAY" + FakeAdbServer.Hex4("shell_v2"));
                 return;
             }
 
-            await c.WriteAsync("OKAY");
             var service = await c.ReadRequestAsync();
             if (service.StartsWith("shell,v2", StringComparison.Ordinal))
             {
@@ -224,14 +215,11 @@ public class ClientProtocolTests
     {
         await using var server = new FakeAdbServer(async c =>
         {
-            var request = await c.ReadRequestAsync();
-            if (request.StartsWith("host-serial:", StringComparison.Ordinal))
+            if (!await OpenTransportAsync(c, "cmd"))
             {
-                await c.WriteAsync("OKAY" + FakeAdbServer.Hex4("cmd"));
                 return;
             }
 
-            await c.WriteAsync("OKAY");
             await c.ReadRequestAsync();
             await c.WriteAsync("OKAY");
             await c.WriteAsync("Enforcing\n");
@@ -320,12 +308,22 @@ public class ClientProtocolTests
         Assert.That(ex!.Message, Does.Contain("start-server").And.Contain("exited with 1"));
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// The server's side of opening a device: the client's features request (answered with
+    /// <paramref name="features"/>; false, the connection is done) or its transport request (OKAY; true).
+    /// </summary>
+    private static async Task<bool> OpenTransportAsync(FakeAdbServer.FakeConnection c, string features)
     {
-        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        l.Start();
-        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
-        l.Stop();
-        return port;
+        var request = await c.ReadRequestAsync();
+        if (request.StartsWith("host-serial:", StringComparison.Ordinal))
+        {
+            await c.WriteAsync("OKAY" + FakeAdbServer.Hex4(features));
+            return false;
+        }
+
+        await c.WriteAsync("OKAY");
+        return true;
     }
+
+    private static int FreePort() => AdbServerProcess.FreeLoopbackPort(50370, 2000);
 }

@@ -93,12 +93,12 @@ internal static class Cli
 
         public string Stderr { get; private set; } = string.Empty;
 
-        public static async Task<SimProcess> StartAsync(string profile)
+        public static async Task<SimProcess> StartAsync(string profile, params string[] extra)
         {
             var dir = Path.Combine(Path.GetTempPath(), "conformitylab-cli-tests");
             Directory.CreateDirectory(dir);
             var link = Path.Combine(dir, $"{profile}-{Guid.NewGuid():N}");
-            var process = Process.Start(StartInfo("sim", profile, "--pty", link))!;
+            var process = Process.Start(StartInfo(["sim", profile, "--pty", link, .. extra]))!;
             var sim = new SimProcess(process, link);
             var deadline = Stopwatch.StartNew();
             while (!File.Exists(link))

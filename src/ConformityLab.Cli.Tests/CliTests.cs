@@ -85,6 +85,34 @@ public class CliTests
     }
 
     [Test]
+    public async Task SimLog_OneJsonLinePerCommandReceived()
+    {
+        var log = Path.Combine(Path.GetTempPath(), $"sim-log-{Guid.NewGuid():N}.jsonl");
+        await using (var sim = await Cli.SimProcess.StartAsync("mtk-counterfeit-phone", "--log", log))
+        {
+            Assert.That((await Cli.RunAsync("identify", sim.Link)).ExitCode, Is.EqualTo(1));
+            Assert.That(await sim.StopAsync(), Is.Zero);
+        }
+
+        var entries = (await File.ReadAllLinesAsync(log)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.That(entries.Select(e => e.GetProperty("command").GetString()), Does.Contain("AT+EGMR=0,10").And.Contain("AT+CGSN"));
+        Assert.That(entries.Select(e => e.GetProperty("identifierWrite").GetBoolean()), Is.All.False);
+        File.Delete(log);
+    }
+
+    [Test]
+    public async Task Devices_PortsGivenByPath_FreeOrMissing()
+    {
+        await using var sim = await Cli.SimProcess.StartAsync("quectel-ec25");
+        var r = await Cli.RunAsync("devices", sim.Link, "/dev/conformitylab-missing", "--adb-server", "127.0.0.1:9");
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        var rows = r.Stdout.Split('\n');
+        Assert.That(rows.Single(l => l.Contains(Path.GetFileName(sim.Link), StringComparison.Ordinal)), Does.Contain("free"));
+        Assert.That(rows.Single(l => l.Contains("conformitylab-missing", StringComparison.Ordinal)), Does.Contain("missing"));
+        Assert.That(r.Stderr, Does.Contain("ADB devices not listed"), "no adb server there: said on stderr, the serial ports still listed");
+    }
+
+    [Test]
     public async Task MissingPort_OneLineErrorExit2()
     {
         var r = await Cli.RunAsync("identify", "serial:/dev/conformitylab-missing");

@@ -78,11 +78,9 @@ internal static class CertifyCommand
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path, CancellationToken.None).ConfigureAwait(false));
         Summary(document.RootElement, folder, completed);
-        var overall = document.RootElement.GetProperty("overall").GetString();
-        var couldNotRun = document.RootElement.GetProperty("devices").EnumerateArray().Any(d => d.GetProperty("error").ValueKind == JsonValueKind.String);
-        return !completed || couldNotRun || overall == "error" ? ExitCodes.CouldNotRun
-            : overall == "fail" ? ExitCodes.NonConformities
-            : ExitCodes.Conform;
+        var known = Verdicts.TryParse(document.RootElement.GetProperty("overall").GetString(), out var overall);
+        var deviceFailed = document.RootElement.GetProperty("devices").EnumerateArray().Any(d => d.GetProperty("error").ValueKind == JsonValueKind.String);
+        return !completed || !known || deviceFailed ? ExitCodes.CouldNotRun : ExitCodes.For(overall);
     }
 
     /// <summary>Runs the plan with NUnit's in-process runner, fixtures in parallel; false when it did not finish in time.</summary>

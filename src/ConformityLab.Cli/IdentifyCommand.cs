@@ -57,7 +57,7 @@ internal static class IdentifyCommand
             return Fail("--transcript takes one target; use --out <folder> to keep every device's transcript");
         }
 
-        var names = DeviceNames(targets);
+        var names = DeviceTarget.UniqueNames(targets.Select(t => t.ShortName));
         if (outDir is not null)
         {
             Directory.CreateDirectory(outDir);
@@ -150,20 +150,6 @@ internal static class IdentifyCommand
         }
 
         return outcome;
-    }
-
-    /// <summary>Unique file names from the targets' short names (ttyUSB2, ttyUSB2-2, ...).</summary>
-    private static List<string> DeviceNames(List<DeviceTarget> targets)
-    {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
-        var names = new List<string>();
-        foreach (var t in targets)
-        {
-            seen[t.ShortName] = seen.GetValueOrDefault(t.ShortName) + 1;
-            names.Add(seen[t.ShortName] == 1 ? t.ShortName : $"{t.ShortName}-{seen[t.ShortName]}");
-        }
-
-        return names;
     }
 
     private static string ErrorJson(DeviceTarget target, string? error) =>

@@ -31,6 +31,21 @@ public static class Verdicts
     /// <summary>The worst of a sequence of verdicts, or <see cref="Verdict.None"/> when it is empty.</summary>
     public static Verdict Worst(IEnumerable<Verdict> verdicts) => verdicts.Aggregate(Verdict.None, Worst);
 
+    /// <summary>Reads a TTCN-3 keyword (none, pass, inconc, fail, error) back into a verdict.</summary>
+    public static bool TryParse(string? keyword, out Verdict verdict)
+    {
+        verdict = keyword switch
+        {
+            "none" => Verdict.None,
+            "pass" => Verdict.Pass,
+            "inconc" => Verdict.Inconc,
+            "fail" => Verdict.Fail,
+            "error" => Verdict.Error,
+            _ => (Verdict)(-1),
+        };
+        return verdict >= Verdict.None;
+    }
+
     /// <summary>The lower-case TTCN-3 keyword: none, pass, inconc, fail or error.</summary>
     public static string ToKeyword(this Verdict verdict) => verdict switch
     {

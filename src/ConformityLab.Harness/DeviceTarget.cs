@@ -47,6 +47,17 @@ public abstract record DeviceTarget
         return false;
     }
 
+    /// <summary>Makes names unique in order, as output files need them: ttyUSB2, ttyUSB2-2, ...</summary>
+    public static IReadOnlyList<string> UniqueNames(IEnumerable<string> names)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        return names.Select(name =>
+        {
+            seen[name] = seen.GetValueOrDefault(name) + 1;
+            return seen[name] == 1 ? name : $"{name}-{seen[name]}";
+        }).ToList();
+    }
+
     /// <summary>Makes <paramref name="name"/> safe as a file name.</summary>
     protected static string FileSafe(string name)
     {

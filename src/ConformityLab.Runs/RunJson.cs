@@ -89,15 +89,7 @@ public sealed class RunJsonSink : IRunSink
     private sealed class VerdictConverter : JsonConverter<Verdict>
     {
         public override Verdict Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            reader.GetString() switch
-            {
-                "none" => Verdict.None,
-                "pass" => Verdict.Pass,
-                "inconc" => Verdict.Inconc,
-                "fail" => Verdict.Fail,
-                "error" => Verdict.Error,
-                var other => throw new JsonException($"'{other}' is not a TTCN-3 verdict"),
-            };
+            Verdicts.TryParse(reader.GetString(), out var verdict) ? verdict : throw new JsonException($"'{reader.GetString()}' is not a TTCN-3 verdict");
 
         public override void Write(Utf8JsonWriter writer, Verdict value, JsonSerializerOptions options) => writer.WriteStringValue(value.ToKeyword());
     }

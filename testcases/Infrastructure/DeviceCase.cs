@@ -25,8 +25,8 @@ public abstract class DeviceCase(string dut)
     /// <summary>The device under test of this fixture instance.</summary>
     public string Dut { get; } = dut;
 
-    /// <summary>The settings of this run.</summary>
-    protected static LabSettings Settings => LabSettings.FromTestContext();
+    /// <summary>The settings of this run: read once by the run's set-up fixture, not per case (each read parses the configuration files).</summary>
+    protected static LabSettings Settings => LabRunFixture.Settings ?? LabSettings.FromTestContext();
 
     /// <summary>Ignores the case when it is not in the plan being run.</summary>
     [SetUp]

@@ -18,10 +18,14 @@ public sealed class LabRunFixture
     /// <summary>The run folder of the run in progress, once planned.</summary>
     public static string? OutputFolder => _out;
 
+    /// <summary>The settings of the run in progress, read once when it is planned.</summary>
+    public static LabSettings? Settings { get; private set; }
+
     [OneTimeSetUp]
     public async Task PlanAsync()
     {
         var settings = LabSettings.FromTestContext();
+        Settings = settings;
         var run = RunWriter.Planned(settings, settings.Duts, DateTimeOffset.UtcNow);
         _out = RunWriter.OutputFolder(settings, run);
         _run = run;
@@ -89,6 +93,7 @@ public sealed class LabRunFixture
 
             TestContext.Progress.WriteLine($"ConformityLab: overall {run.Overall.ToKeyword()} ({DecisionRule.Statement(run.Overall)}); run.json, junit.xml and allure-results/ in {_out}");
             _run = null;
+            Settings = null;
         }
         finally
         {

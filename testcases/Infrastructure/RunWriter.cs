@@ -22,14 +22,8 @@ public static class RunWriter
     public static RunRecord Planned(LabSettings settings, IReadOnlyList<string> duts, DateTimeOffset started)
     {
         var planned = CaseCatalog.Planned(settings.Plan);
-        var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        var devices = duts.Select(dut =>
-        {
-            var name = DeviceName(dut);
-            names[name] = names.GetValueOrDefault(name) + 1;
-            name = names[name] == 1 ? name : $"{name}-{names[name]}";
-            return new DeviceRun(name, dut, null, planned.Select(CaseResult.Planned).ToList());
-        }).ToList();
+        var names = DeviceTarget.UniqueNames(duts.Select(DeviceName));
+        var devices = duts.Select((dut, i) => new DeviceRun(names[i], dut, null, planned.Select(CaseResult.Planned).ToList())).ToList();
         var runId = $"{started:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..8]}";
         return new RunRecord(runId, Tool, settings.Plan, settings.Lab, settings.Sample, DecisionRule.WorstVerdictSimpleAcceptance, started, null, "running", devices);
     }
