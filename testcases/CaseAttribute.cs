@@ -35,6 +35,12 @@ public sealed class CaseAttribute(string id, string title, string finding) : NUn
     /// <summary>Allure severity: blocker, critical, normal, minor, trivial.</summary>
     public string Severity { get; set; } = "normal";
 
+    /// <summary>
+    /// True for an informative case: it is run and reported with its verdict and reason, but it
+    /// does not decide conformity. Cases are normative unless they say so.
+    /// </summary>
+    public bool Informative { get; set; }
+
     /// <summary>Comma-separated plans: certification, pretest, customs.</summary>
     public string Plans { get; set; } = "certification,pretest,customs";
 
@@ -43,6 +49,7 @@ public sealed class CaseAttribute(string id, string title, string finding) : NUn
     {
         test.Properties.Set("CaseId", Id);
         test.Properties.Set(PropertyNames.Description, Title);
+        test.Properties.Set("Role", Informative ? "informative" : "normative");
         foreach (var plan in Plans.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             test.Properties.Add(PropertyNames.Category, plan);

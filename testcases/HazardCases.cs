@@ -21,6 +21,6 @@ public sealed class HazardCases(string dut) : DeviceCase(dut)
     [Test]
     [Case("HAZ-003", "What software cannot measure is stated", "hazard.not-measurable",
         Method = "Record the declared SAR, RF power and substances; state that they need instruments.", Pass = "Recorded (verdict none: not measured).",
-        Clause = "ISO/IEC 17025 §7.8; WTSA Res. 96", References = "", Severity = "minor", Plans = "certification")]
+        Clause = "ISO/IEC 17025 §7.8; WTSA Res. 96", References = "", Severity = "minor", Plans = "certification", Informative = true)]
     public Task NotMeasurable() => VerifyAsync();
 }

@@ -43,7 +43,7 @@ public sealed class IntegrityCases(string dut) : DeviceCase(dut)
     [Test]
     [Case("INT-007", "No unexpected listening sockets", "net.listening-ports",
         Method = "Read /proc/net/tcp and tcp6 for LISTEN (0A) sockets on non-loopback addresses.", Pass = "None beyond the model's reference list.",
-        Clause = "WTSA Res. 96; ITU-T Q.17/11", References = "", Severity = "normal", Plans = "certification")]
+        Clause = "WTSA Res. 96; ITU-T Q.17/11", References = "", Severity = "normal", Plans = "certification", Informative = true)]
     public Task NoListeningPorts() => VerifyAsync();
 
     [Test]

@@ -7,7 +7,7 @@ namespace ConformityLab.At.Tests;
 /// <summary>The reply parsers, table-driven on real-format raw answers kept in fixtures/at-replies.</summary>
 public class ParserTableTests
 {
-    public sealed record ReplyCase(string Name, string Parser, string? Field, string Raw, string? Echo, string Status, string? Value)
+    public sealed record ReplyCase(string Name, string Parser, string? Field, string Raw, string? Echo, string Status, string? Value, IReadOnlyList<IdentityField>? Layout = null)
     {
         public override string ToString() => Name;
     }
@@ -15,7 +15,7 @@ public class ParserTableTests
     public static IEnumerable<TestCaseData> Cases()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "fixtures", "at-replies", "replies.json");
-        var cases = JsonSerializer.Deserialize<List<ReplyCase>>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+        var cases = JsonSerializer.Deserialize<List<ReplyCase>>(File.ReadAllText(path), new JsonSerializerOptions { PropertyNameCaseInsensitive = true, Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } })!;
         return cases.Select(c => new TestCaseData(c).SetName(c.Name));
     }
 
@@ -33,7 +33,7 @@ public class ParserTableTests
             "imei" => AtReplyParsers.Imei(info),
             "imeisv" => AtReplyParsers.ImeiSv(info),
             "svn" => AtReplyParsers.Svn(info),
-            "ati" => AtReplyParsers.Ati(info, field),
+            "ati" => AtReplyParsers.Ati(info, field, c.Layout),
             _ => throw new ArgumentException(c.Parser),
         };
         Assert.That(parsed.Status.ToString(), Is.EqualTo(c.Status).IgnoreCase, parsed.Note);

@@ -93,7 +93,7 @@ public sealed class AtIdentityReader
         }
     }
 
-    private static Reading Read(AtReadPath path, Answer answer, List<Reading> earlier)
+    private Reading Read(AtReadPath path, Answer answer, List<Reading> earlier)
     {
         if (answer.Response is not { } response)
         {
@@ -111,7 +111,7 @@ public sealed class AtIdentityReader
             ReplyParser.Imei => AtReplyParsers.Imei(response.Lines),
             ReplyParser.ImeiSv => AtReplyParsers.ImeiSv(response.Lines),
             ReplyParser.Svn => AtReplyParsers.Svn(response.Lines),
-            ReplyParser.Ati => AtReplyParsers.Ati(response.Lines, path.Field),
+            ReplyParser.Ati => AtReplyParsers.Ati(response.Lines, path.Field, _catalogue.AtiLayoutFor(FirstValue(earlier, IdentityField.Manufacturer))),
             _ => throw new ArgumentOutOfRangeException(nameof(path), path.Parser, "unknown parser"),
         };
 
@@ -124,7 +124,8 @@ public sealed class AtIdentityReader
                 : ParsedValue.Unparseable($"SVN {parsed.Value} given, but no IMEI to complete");
         }
 
-        return new Reading(path.Field, path.Slot, path.Command, parsed.Status, parsed.Value, response.RawReply, parsed.Note);
+        var derived = path.Field == IdentityField.ImeiSv && path.Parser is ReplyParser.Svn or ReplyParser.Ati && parsed.Status == ReadingStatus.Value;
+        return new Reading(path.Field, path.Slot, path.Command, parsed.Status, parsed.Value, response.RawReply, parsed.Note, derived);
     }
 
     private static string? FirstValue(List<Reading> readings, IdentityField field) =>

@@ -66,10 +66,14 @@ public static partial class AtReplyParsers
 
     /// <summary>
     /// Reads one field from an ATI answer. Labelled lines win (<c>Manufacturer:</c>, <c>Model:</c>,
-    /// <c>Revision:</c>, <c>IMEI:</c>, <c>IMEI SV:</c>, as Sierra and u-blox print them); otherwise
-    /// the first two unlabelled lines are the manufacturer and the model (as Quectel and SIMCom print them).
+    /// <c>Revision:</c>, <c>IMEI:</c>, <c>IMEI SV:</c>, as Sierra and SIMCom's 4G modules print
+    /// them). ATI's content is manufacturer-specific (V.250 §6.1.3), so an unlabelled line is the
+    /// device's free-form description ("SIM800 R14.18", "LARA-R211"), not a manufacturer or
+    /// model, unless <paramref name="layout"/> (from the vendor file of the manufacturer that
+    /// +CGMI named) says which unlabelled line is which, as Quectel's and Telit's ATI give the
+    /// manufacturer, then the model.
     /// </summary>
-    public static ParsedValue Ati(IReadOnlyList<AtLine> lines, IdentityField field)
+    public static ParsedValue Ati(IReadOnlyList<AtLine> lines, IdentityField field, IReadOnlyList<IdentityField>? layout = null)
     {
         string[] labels = field switch
         {
@@ -98,14 +102,14 @@ public static partial class AtReplyParsers
         }
 
         var unlabelled = lines.Where(l => !l.Text.Contains(':', StringComparison.Ordinal)).ToList();
-        var index = field switch
+        var index = layout is null ? -1 : layout.ToList().IndexOf(field);
+        if (index >= 0 && index < unlabelled.Count)
         {
-            IdentityField.Manufacturer => 0,
-            IdentityField.Model => 1,
-            _ => -1,
-        };
-        return index >= 0 && index < unlabelled.Count
-            ? Text([unlabelled[index]])
+            return Text([unlabelled[index]]);
+        }
+
+        return unlabelled.Count > 0 && field is IdentityField.Manufacturer or IdentityField.Model
+            ? ParsedValue.Unparseable($"the ATI answer has no '{labels[0]}' line; its free-form text ('{Clean(unlabelled[0].Text)}') is the device's description, not read as a {field.ToString().ToLowerInvariant()} (no vendor file describes this ATI layout)")
             : ParsedValue.Unparseable($"the ATI answer names no {field.ToString().ToLowerInvariant()}");
     }
 

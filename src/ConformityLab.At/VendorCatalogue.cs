@@ -48,12 +48,24 @@ public sealed class VendorCatalogue
         ReadCommentHandling = JsonCommentHandling.Skip,
     };
 
-    private VendorCatalogue(IReadOnlyList<AtReadPath> paths, IReadOnlyList<string> unsolicited, IReadOnlyList<string> vendors)
+    private readonly IReadOnlyList<(IReadOnlyList<string> Manufacturers, IReadOnlyList<IdentityField> Lines)> _atiLayouts;
+
+    private VendorCatalogue(IReadOnlyList<AtReadPath> paths, IReadOnlyList<string> unsolicited, IReadOnlyList<string> vendors, IReadOnlyList<(IReadOnlyList<string>, IReadOnlyList<IdentityField>)> atiLayouts)
     {
         Paths = paths;
         UnsolicitedPrefixes = unsolicited;
         Vendors = vendors;
+        _atiLayouts = atiLayouts;
     }
+
+    /// <summary>
+    /// The order of the unlabelled lines of ATI for a manufacturer, when its vendor file
+    /// describes it (Quectel: manufacturer, then model); null otherwise, and then an unlabelled
+    /// ATI line is only the device's description.
+    /// </summary>
+    /// <param name="manufacturer">The manufacturer as +CGMI or +GMI named it; null when none did.</param>
+    public IReadOnlyList<IdentityField>? AtiLayoutFor(string? manufacturer) =>
+        manufacturer is null ? null : _atiLayouts.FirstOrDefault(l => l.Manufacturers.Any(m => Names.Same(m, manufacturer))).Lines;
 
     /// <summary>Every path, in the order they are tried.</summary>
     public IReadOnlyList<AtReadPath> Paths { get; }
@@ -83,6 +95,7 @@ public sealed class VendorCatalogue
         var paths = new List<AtReadPath>();
         var unsolicited = new List<string>(AtResultCodes.DefaultUnsolicited);
         var vendors = new List<string>();
+        var layouts = new List<(IReadOnlyList<string>, IReadOnlyList<IdentityField>)>();
         foreach (var (name, json) in files)
         {
             VendorFile file;
@@ -96,6 +109,16 @@ public sealed class VendorCatalogue
             }
 
             vendors.Add(file.Vendor);
+            if (file.AtiLayout is { } layout)
+            {
+                if (layout.Manufacturers is not { Count: > 0 } || layout.Lines is not { Count: > 0 })
+                {
+                    throw new InvalidDataException($"{name}: atiLayout needs 'manufacturers' (as +CGMI names them) and 'lines' (the fields of ATI's unlabelled lines, in order)");
+                }
+
+                layouts.Add((layout.Manufacturers, layout.Lines));
+            }
+
             unsolicited.AddRange(file.Unsolicited ?? []);
             foreach (var p in file.Paths ?? [])
             {
@@ -108,7 +131,7 @@ public sealed class VendorCatalogue
             }
         }
 
-        return new VendorCatalogue(paths, unsolicited.Distinct(StringComparer.Ordinal).ToList(), vendors);
+        return new VendorCatalogue(paths, unsolicited.Distinct(StringComparer.Ordinal).ToList(), vendors, layouts);
     }
 
     private static string Read(Assembly assembly, string name)
@@ -118,7 +141,9 @@ public sealed class VendorCatalogue
         return reader.ReadToEnd();
     }
 
-    private sealed record VendorFile(string Vendor, string? Description, List<string>? Unsolicited, List<PathEntry>? Paths);
+    private sealed record VendorFile(string Vendor, string? Description, List<string>? Unsolicited, List<PathEntry>? Paths, AtiLayoutEntry? AtiLayout);
+
+    private sealed record AtiLayoutEntry(List<string>? Manufacturers, List<IdentityField>? Lines, string? Note);
 
     private sealed record PathEntry(IdentityField Field, string Command, ReplyParser Parser, int? Slot, bool FallbackOnly, int? TimeoutMs, string? Note);
 }

@@ -78,14 +78,71 @@ public class IdentifierChecksTests
         Assert.That(findings.Where(f => f.Id.StartsWith("imei.", StringComparison.Ordinal) && f.Id != "imei.slots-distinct").Select(f => f.Verdict), Is.All.EqualTo(Verdict.Inconc));
     }
 
+    private static Reading ImeiSv(string path, string value, bool derived = false) =>
+        new(IdentityField.ImeiSv, 1, path, ReadingStatus.Value, value, value + "\nOK", Derived: derived);
+
     [TestCase("4901542032375101", Verdict.Pass)]
     [TestCase("8617000312345601", Verdict.Fail)]
-    public void ImeiSvConsistency(string imeisv, Verdict expected) =>
-        Assert.That(Find(Identity(["490154203237518"], imeisv), "imeisv.consistency").Verdict, Is.EqualTo(expected));
+    public void ImeiSvConsistency_AWholeImeiSvFromTheDevice_IsCompared(string imeisv, Verdict expected)
+    {
+        var finding = Find(Identity(["490154203237518"], imeisv, ImeiSv("AT+CGSN=2", imeisv)), "imeisv.consistency");
+        Assert.That(finding.Verdict, Is.EqualTo(expected));
+        Assert.That(finding.Informative, Is.False);
+    }
+
+    // An SVN that the lab appended to the IMEI (AT+CGSN=3, an ATI 'IMEI SV' line, ADB's getDeviceSvn)
+    // makes an IMEISV that always carries the IMEI: comparing them would be comparing the IMEI with itself.
+    [TestCase("AT+CGSN=3", "4901542032375101", true)]
+    [TestCase("ATI", "4901542032375112", true)]
+    [TestCase("service call iphonesubinfo 4", "01", false)]
+    public void ImeiSvConsistency_BuiltFromTheImei_IsNeverPass(string path, string reading, bool derived)
+    {
+        var imeisv = "49015420323751" + reading[^2..];
+        var finding = Find(Identity(["490154203237518"], imeisv, ImeiSv(path, reading, derived)), "imeisv.consistency");
+        Assert.That(finding.Verdict, Is.EqualTo(Verdict.Inconc));
+        Assert.That(finding.Informative, Is.True);
+        Assert.That(finding.Reason, Does.Contain("built from the IMEI"));
+    }
 
     [Test]
-    public void NoImeiSv_Inconclusive() =>
-        Assert.That(Find(Identity(["490154203237518"], null), "imeisv.svn").Verdict, Is.EqualTo(Verdict.Inconc));
+    public void NoImeiSv_InconclusiveAndInformative()
+    {
+        var finding = Find(Identity(["490154203237518"], null), "imeisv.svn");
+        Assert.That(finding.Verdict, Is.EqualTo(Verdict.Inconc));
+        Assert.That(finding.Informative, Is.True, "TS 27.007 makes the IMEISV optional over AT");
+    }
+
+    [Test]
+    public void SinglePathCrossChecks_AreInformative_AndDisagreementStillFails()
+    {
+        var single = Identity(["490154203237518"], null, Imei("AT+CGSN", "490154203237518"),
+            new Reading(IdentityField.Manufacturer, 1, "AT+CGMI", ReadingStatus.Value, "Quectel", "Quectel\nOK"));
+        Assert.That(Find(single, "imei.consistency").Informative, Is.True);
+        Assert.That(Find(single, "manufacturer.consistency").Informative, Is.True);
+        Assert.That(Conformity.Decide(IdentifierChecks.Evaluate(single)).Statement, Is.Not.EqualTo(ConformityStatement.DoesNotConform));
+        var two = Identity(["490154203237518"], null, Imei("AT+CGSN", "490154203237518"), Imei("AT+GSN", "490154203237526"));
+        var finding = Find(two, "imei.consistency");
+        Assert.That((finding.Verdict, finding.Informative), Is.EqualTo((Verdict.Fail, false)));
+    }
+
+    // Names two paths of a genuine device give for the same thing (ModemManager, GSMA TAC records, vendors' manuals).
+    [TestCase("SIMCOM INCORPORATED", "SIMCom Wireless Solutions Limited")]
+    [TestCase("Quectel", "Quectel Wireless Solutions Co., Ltd.")]
+    [TestCase("Quectel_Ltd", "QUECTEL")]
+    [TestCase("SIMCOM_SIM7600E-H", "SIM7600E-H")]
+    [TestCase("Pixel_8", "Pixel 8")]
+    [TestCase("u-blox", "u-blox AG")]
+    [TestCase("huawei", "Huawei Technologies Co., Ltd.")]
+    [TestCase("Telit", "Telit Communications S.p.A.")]
+    [TestCase("Sierra Wireless, Incorporated", "Sierra Wireless Inc")]
+    [TestCase("ZTE INCORPORATED", "ZTE Corporation")]
+    public void Names_SameAfterNormalisation(string a, string b) => Assert.That(Names.Same(a, b), Is.True);
+
+    [TestCase("SAMSUNG", "MediaTek Inc.")]
+    [TestCase("SM-S928B", "MTK6580")]
+    [TestCase("Quectel", "SIMCOM INCORPORATED")]
+    [TestCase("EC25", "BG96")]
+    public void Names_RealContradictions(string a, string b) => Assert.That(Names.Same(a, b), Is.False);
 
     [Test]
     public void ManufacturerDisagreement_Fails()

@@ -63,6 +63,7 @@ public static class IdentifierChecks
 
         var verdict = Verdict.None;
         var reasons = new List<string>();
+        var singlePath = 0;
         for (var slot = 1; slot <= identity.Imeis.Count; slot++)
         {
             var values = identity.Readings
@@ -77,6 +78,7 @@ public static class IdentifierChecks
             else if (values.Count == 1)
             {
                 verdict = Verdicts.Worst(verdict, Verdict.Inconc);
+                singlePath++;
                 reasons.Add($"slot {slot}: only {values[0].Path} answered, so there is nothing to cross-check");
             }
             else
@@ -86,8 +88,19 @@ public static class IdentifierChecks
             }
         }
 
-        return new Finding(id, verdict, string.Join("; ", reasons), ValueEvidence(identity, IdentityField.Imei));
+        // A slot read through one path only gives nothing to cross-check: the finding is then
+        // informative for this device (unless another slot's paths disagree, which is a fail).
+        var informative = verdict == Verdict.Inconc && singlePath > 0;
+        if (informative)
+        {
+            reasons.Add(SinglePathNote);
+        }
+
+        return new Finding(id, verdict, string.Join("; ", reasons), ValueEvidence(identity, IdentityField.Imei), informative);
     }
+
+    /// <summary>What a report says of a cross-check that had one path only.</summary>
+    public const string SinglePathNote = "informative for this device: one path cannot contradict itself, so the check does not decide conformity";
 
     /// <summary><c>imei.slots-distinct</c>: a multi-slot device has a different IMEI in every slot.</summary>
     public static Finding SlotsDistinct(DeviceIdentity identity)
@@ -116,7 +129,7 @@ public static class IdentifierChecks
         var evidence = ValueEvidence(identity, IdentityField.ImeiSv).Concat(ValueEvidence(identity, IdentityField.Imei)).ToList();
         if (identity.ImeiSv is null)
         {
-            return new Finding(id, Verdict.Inconc, "the device gave no IMEISV", AllEvidence(identity, IdentityField.ImeiSv));
+            return new Finding(id, Verdict.Inconc, "the device gave no IMEISV (TS 27.007 makes +CGSN=2 optional); informative for this device", AllEvidence(identity, IdentityField.ImeiSv), Informative: true);
         }
 
         if (identity.Imeis.Count == 0)
@@ -124,14 +137,36 @@ public static class IdentifierChecks
             return new Finding(id, Verdict.Inconc, "no IMEI to compare the IMEISV with", evidence);
         }
 
-        if (identity.ImeiSv.Length < 14 || identity.Imeis[0].Length < 14)
+        // Only an IMEISV the device gave whole (16 digits, as +CGSN=2 answers it) is independent
+        // of the IMEI. One the lab assembled from the IMEI's first 14 digits and an SVN would be
+        // compared with the very IMEI it was built from, so it can never fail: say so, never pass.
+        var independent = identity.Readings
+            .Where(r => r.Field == IdentityField.ImeiSv && r.Status == ReadingStatus.Value && !r.Derived && r.Value is { Length: 16 })
+            .ToList();
+        if (independent.Count == 0)
         {
-            return new Finding(id, Verdict.Fail, $"IMEISV '{identity.ImeiSv}' or IMEI '{identity.Imeis[0]}' is too short to compare", evidence);
+            var svnPaths = identity.Readings.Where(r => r.Field == IdentityField.ImeiSv && r.Status == ReadingStatus.Value).Select(r => r.Path).Distinct().ToList();
+            return new Finding(id, Verdict.Inconc,
+                $"the IMEISV {identity.ImeiSv} was built from the IMEI's TAC and SNR and the SVN that {(svnPaths.Count > 0 ? string.Join(", ", svnPaths) : "the device")} gave, so it cannot be compared with the IMEI; informative for this device",
+                evidence, Informative: true);
         }
 
-        return string.CompareOrdinal(identity.ImeiSv, 0, identity.Imeis[0], 0, 14) == 0
-            ? new Finding(id, Verdict.Pass, $"IMEISV {identity.ImeiSv} carries the TAC and SNR of IMEI {identity.Imeis[0]}", evidence)
-            : new Finding(id, Verdict.Fail, $"IMEISV {identity.ImeiSv} does not carry the TAC and SNR of IMEI {identity.Imeis[0]}", evidence);
+        var problems = new List<string>();
+        foreach (var reading in independent)
+        {
+            if (identity.Imeis[0].Length < 14)
+            {
+                problems.Add($"IMEI '{identity.Imeis[0]}' is too short to compare");
+            }
+            else if (string.CompareOrdinal(reading.Value, 0, identity.Imeis[0], 0, 14) != 0)
+            {
+                problems.Add($"{reading.Path} gave IMEISV {reading.Value}, which does not carry the TAC and SNR of IMEI {identity.Imeis[0]}");
+            }
+        }
+
+        return problems.Count == 0
+            ? new Finding(id, Verdict.Pass, $"IMEISV {independent[0].Value} ({independent[0].Path}) carries the TAC and SNR of IMEI {identity.Imeis[0]}", evidence)
+            : new Finding(id, Verdict.Fail, string.Join("; ", problems), evidence);
     }
 
     /// <summary><c>imeisv.svn</c>: the IMEISV is 16 digits and its SVN is not the reserved 99.</summary>
@@ -140,7 +175,7 @@ public static class IdentifierChecks
         const string id = "imeisv.svn";
         if (identity.ImeiSv is null)
         {
-            return new Finding(id, Verdict.Inconc, "the device gave no IMEISV", AllEvidence(identity, IdentityField.ImeiSv));
+            return new Finding(id, Verdict.Inconc, "the device gave no IMEISV or SVN (TS 27.007 makes +CGSN=2 and =3 optional); informative for this device", AllEvidence(identity, IdentityField.ImeiSv), Informative: true);
         }
 
         var (ok, reason) = ImeiRules.Svn(identity.ImeiSv);
@@ -162,21 +197,27 @@ public static class IdentifierChecks
 
         if (values.Count == 1)
         {
-            return new Finding(id, Verdict.Inconc, $"only {values[0].Path} gave the {field.ToString().ToLowerInvariant()}, so there is nothing to cross-check", ValueEvidence(identity, field));
+            return new Finding(id, Verdict.Inconc, $"only {values[0].Path} gave the {field.ToString().ToLowerInvariant()}, so there is nothing to cross-check; {SinglePathNote}", ValueEvidence(identity, field), Informative: true);
         }
 
-        var first = Normalize(values[0].Value!);
-        var disagreeing = values.Where(r => !SameName(first, Normalize(r.Value!))).ToList();
-        return disagreeing.Count == 0
+        // Fail only on a real contradiction: two paths whose names, once normalised (case,
+        // punctuation, corporate suffixes, aliases), are not one a part of the other.
+        var contradictions = new List<string>();
+        for (var i = 0; i < values.Count; i++)
+        {
+            for (var j = i + 1; j < values.Count; j++)
+            {
+                if (!Names.Same(values[i].Value!, values[j].Value!))
+                {
+                    contradictions.Add($"{values[i].Path} gave '{values[i].Value}' but {values[j].Path} gave '{values[j].Value}'");
+                }
+            }
+        }
+
+        return contradictions.Count == 0
             ? new Finding(id, Verdict.Pass, $"{values.Count} paths agree on '{values[0].Value}'", ValueEvidence(identity, field))
-            : new Finding(id, Verdict.Fail, "paths disagree: " + string.Join(", ", values.Select(r => $"{r.Path} gave '{r.Value}'")), ValueEvidence(identity, field));
+            : new Finding(id, Verdict.Fail, "paths contradict each other: " + string.Join("; ", contradictions.Take(3)), ValueEvidence(identity, field));
     }
-
-    private static string Normalize(string value) =>
-        new(value.Where(char.IsLetterOrDigit).Select(char.ToUpperInvariant).ToArray());
-
-    private static bool SameName(string a, string b) =>
-        a.Length > 0 && b.Length > 0 && (a.StartsWith(b, StringComparison.Ordinal) || b.StartsWith(a, StringComparison.Ordinal));
 
     private static List<string> ValueEvidence(DeviceIdentity identity, IdentityField field) =>
         identity.Readings.Where(r => r.Field == field && r.Status == ReadingStatus.Value).Select(r => r.ToEvidence()).ToList();

@@ -78,9 +78,7 @@ internal static class CertifyCommand
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path, CancellationToken.None).ConfigureAwait(false));
         Summary(document.RootElement, folder, completed);
-        var known = Verdicts.TryParse(document.RootElement.GetProperty("overall").GetString(), out var overall);
-        var deviceFailed = document.RootElement.GetProperty("devices").EnumerateArray().Any(d => d.GetProperty("error").ValueKind == JsonValueKind.String);
-        return !completed || !known || deviceFailed ? ExitCodes.CouldNotRun : ExitCodes.For(overall);
+        return completed ? ExitCode(document.RootElement) : ExitCodes.CouldNotRun;
     }
 
     /// <summary>Runs the plan with NUnit's in-process runner, fixtures in parallel; false when it did not finish in time.</summary>
@@ -104,6 +102,12 @@ internal static class CertifyCommand
 
         return finished && !cancellationToken.IsCancellationRequested;
     }
+
+    /// <summary>The exit code of a run.json: the most serious of its devices' (see <see cref="ExitCodes"/>).</summary>
+    internal static int ExitCode(JsonElement run) => ExitCodes.For(run.GetProperty("devices").EnumerateArray().Select(d =>
+        Verdicts.TryParse(d.GetProperty("overall").GetString(), out var overall) && Conformity.TryParse(d.GetProperty("conformity").GetString(), out var statement)
+            ? ExitCodes.For(overall, statement)
+            : ExitCodes.CouldNotRun));
 
     private static void Summary(JsonElement run, string folder, bool completed)
     {

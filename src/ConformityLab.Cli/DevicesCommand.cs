@@ -36,7 +36,7 @@ internal static class DevicesCommand
             table.AddRow(Markup.Escape("serial:" + port), "serial", state, Markup.Escape(detail));
         }
 
-        var exit = ExitCodes.Conform;
+        var exit = ExitCodes.Conforms;
         try
         {
             var address = AdbServerAddress.Resolve(server);

@@ -31,7 +31,7 @@ internal static class IdentifyCommand
 
     private sealed record Outcome(DeviceTarget Target, string Name, Identification? Result, string? Error)
     {
-        public int ExitCode => Result is null ? ExitCodes.CouldNotRun : ExitCodes.For(Result.Overall);
+        public int ExitCode => Result is null ? ExitCodes.CouldNotRun : ExitCodes.For(Result.Decision);
     }
 
     private static async Task<int> RunAsync(string[] targetTexts, bool asJson, double timeoutSeconds, string? transcriptPath, string? outDir, CancellationToken cancellationToken)
@@ -188,20 +188,21 @@ internal static class IdentifyCommand
     private static void RenderSummary(Outcome[] outcomes)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn(new TableColumn("device").NoWrap()).AddColumn(new TableColumn("verdict").NoWrap()).AddColumn("manufacturer").AddColumn("model")
+            .AddColumn(new TableColumn("device").NoWrap()).AddColumn(new TableColumn("verdict").NoWrap()).AddColumn(new TableColumn("conformity").NoWrap()).AddColumn("manufacturer").AddColumn("model")
             .AddColumn(new TableColumn("IMEIs").NoWrap()).AddColumn("failing checks / error");
         foreach (var o in outcomes)
         {
             if (o.Result is not { } r)
             {
-                table.AddRow(Markup.Escape(o.Name), "[magenta]could not run[/]", "-", "-", "-", Markup.Escape(o.Error ?? string.Empty));
+                table.AddRow(Markup.Escape(o.Name), "[magenta]could not run[/]", "undetermined", "-", "-", "-", Markup.Escape(o.Error ?? string.Empty));
                 continue;
             }
 
-            var failing = r.Findings.Where(f => f.Verdict >= Verdict.Fail).Select(f => f.Id);
+            var failing = r.Findings.Where(f => f.Verdict >= Verdict.Fail && !f.Informative).Select(f => f.Id);
             table.AddRow(
                 Markup.Escape(o.Name),
                 $"[{Colour(r.Overall)}]{r.Overall.ToKeyword()}[/]",
+                r.Decision.StatementText,
                 Markup.Escape(r.Identity.Manufacturer ?? "-"),
                 Markup.Escape(r.Identity.Model ?? "-"),
                 Markup.Escape(r.Identity.Imeis.Count == 0 ? "-" : string.Join(" ", r.Identity.Imeis)),
@@ -210,8 +211,9 @@ internal static class IdentifyCommand
 
         AnsiConsole.Write(table);
         var ran = outcomes.Count(o => o.Result is not null);
-        var nonConforming = outcomes.Count(o => o.Result is { Overall: Verdict.Fail });
-        AnsiConsole.MarkupLine($"{outcomes.Length} devices: {ran} identified, {nonConforming} with non-conformities, {outcomes.Length - ran} could not run");
+        var nonConforming = outcomes.Count(o => o.Result?.Decision.Statement == ConformityStatement.DoesNotConform);
+        var undetermined = outcomes.Count(o => o.Result?.Decision.Statement == ConformityStatement.Undetermined);
+        AnsiConsole.MarkupLine($"{outcomes.Length} devices: {ran} identified, {nonConforming} with non-conformities, {undetermined} undetermined, {outcomes.Length - ran} could not run");
     }
 
     private static void Render(Identification result)
@@ -231,13 +233,13 @@ internal static class IdentifyCommand
         identity.AddRow("IMEISV", Markup.Escape(id.ImeiSv ?? "-"));
         console.Write(identity);
 
-        var findings = new Table().Border(TableBorder.Rounded).AddColumn("check").AddColumn("verdict").AddColumn("reason");
+        var findings = new Table().Border(TableBorder.Rounded).AddColumn("check").AddColumn("role").AddColumn("verdict").AddColumn("reason");
         foreach (var f in result.Findings)
         {
-            findings.AddRow(Markup.Escape(f.Id), $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
+            findings.AddRow(Markup.Escape(f.Id), f.Role, $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
         }
 
         console.Write(findings);
-        console.MarkupLine($"overall: [bold]{result.Overall.ToKeyword()}[/]  ({id.Readings.Count} readings, {result.Transcript.ByteCount(Direction.Tx)} bytes sent, {result.Transcript.ByteCount(Direction.Rx)} received)");
+        console.MarkupLine($"overall: [bold]{result.Overall.ToKeyword()}[/], {result.Decision.StatementText} (normative checks decide)  ({id.Readings.Count} readings, {result.Transcript.ByteCount(Direction.Tx)} bytes sent, {result.Transcript.ByteCount(Direction.Rx)} received)");
     }
 }

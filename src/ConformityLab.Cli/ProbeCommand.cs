@@ -43,7 +43,7 @@ internal static class ProbeCommand
         if (asJson)
         {
             Console.Out.WriteLine(ProbeReportJson.CatalogueToJson());
-            return ExitCodes.Conform;
+            return ExitCodes.Conforms;
         }
 
         var table = new Table().Border(TableBorder.Rounded)
@@ -56,7 +56,7 @@ internal static class ProbeCommand
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine("intrusive probes run only with [bold]--allow-intrusive[/]; no probe ever sends an identifier write form.");
-        return ExitCodes.Conform;
+        return ExitCodes.Conforms;
     }
 
     private static async Task<int> RunAsync(string? targetText, bool asJson, string? tacPath, bool allowIntrusive, double sampleSeconds, double sampleInterval, string[]? only, double timeoutSeconds, string? transcriptPath, string? specPath, CancellationToken cancellationToken)
@@ -174,7 +174,7 @@ internal static class ProbeCommand
             Render(report);
         }
 
-        return ExitCodes.For(report.Overall);
+        return ExitCodes.For(report.Decision);
     }
 
     /// <summary>A progress bar on stderr when stderr is a terminal (stdout stays clean for --json); silent otherwise.</summary>
@@ -213,20 +213,20 @@ internal static class ProbeCommand
         }
 
         console.Write(identity);
-        var findings = new Table().Border(TableBorder.Rounded).AddColumn("check / probe").AddColumn("level").AddColumn("verdict").AddColumn("reason");
+        var findings = new Table().Border(TableBorder.Rounded).AddColumn("check / probe").AddColumn("level").AddColumn("role").AddColumn("verdict").AddColumn("reason");
         foreach (var f in report.Identity.Findings)
         {
-            findings.AddRow(Markup.Escape(f.Id), "passive", $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
+            findings.AddRow(Markup.Escape(f.Id), "passive", f.Role, $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
         }
 
         foreach (var r in report.Results)
         {
             var reason = r.Finding.Reason + string.Concat(r.Series.Select(s => $" [{s.Name}: {string.Join(" ", s.Points.Select(p => p.Value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))} {s.Unit}]"));
-            findings.AddRow(Markup.Escape(r.Descriptor.Id), r.Descriptor.Level.ToKeyword(), $"[{Colour(r.Finding.Verdict)}]{r.Finding.Verdict.ToKeyword()}[/]", Markup.Escape(reason));
+            findings.AddRow(Markup.Escape(r.Descriptor.Id), r.Descriptor.Level.ToKeyword(), r.Finding.Role, $"[{Colour(r.Finding.Verdict)}]{r.Finding.Verdict.ToKeyword()}[/]", Markup.Escape(reason));
         }
 
         console.Write(findings);
-        console.MarkupLine($"overall: [bold]{report.Overall.ToKeyword()}[/]");
+        console.MarkupLine($"overall: [bold]{report.Overall.ToKeyword()}[/], {report.Decision.StatementText} (normative findings decide)");
     }
 
     private static string Colour(Verdict verdict) => verdict switch

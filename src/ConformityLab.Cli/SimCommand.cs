@@ -53,7 +53,7 @@ internal static class SimCommand
         }
 
         AnsiConsole.Write(table);
-        return ExitCodes.Conform;
+        return ExitCodes.Conforms;
     }
 
     private static async Task<int> ServeAsync(string? profileName, string? ptyLink, string? logPath, CancellationToken cancellationToken)
@@ -94,7 +94,7 @@ internal static class SimCommand
             }
         };
         await ServeUntilStoppedAsync(profile.Name, $"{sim.PortPath} -> {sim.SlavePath}", () => sim.CommandLog.Count, cancellationToken).ConfigureAwait(false);
-        return ExitCodes.Conform;
+        return ExitCodes.Conforms;
     }
 
     /// <summary>Announces the simulator, waits for Ctrl+C or SIGTERM, and says how many commands it served.</summary>
@@ -138,6 +138,6 @@ internal static class SimCommand
             await ServeUntilStoppedAsync(profileName, $"127.0.0.1:{sim.Port} (attach it with 'adb connect {sim.Serial}')", () => sim.CommandLog.Count, cancellationToken).ConfigureAwait(false);
         }
 
-        return ExitCodes.Conform;
+        return ExitCodes.Conforms;
     }
 }

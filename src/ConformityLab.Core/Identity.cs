@@ -48,6 +48,7 @@ public enum ReadingStatus
 /// <param name="Value">The value read, exactly as the device gave it once framing was removed; null unless <see cref="ReadingStatus.Value"/>.</param>
 /// <param name="RawReply">The reply lines as received, joined with <c>\n</c>, final result code included.</param>
 /// <param name="Note">Why the value was not taken, when it was not.</param>
+/// <param name="Derived">True when the lab built the value from other values rather than reading it whole (an IMEISV made of the IMEI's first 14 digits and an SVN): it is then no independent evidence about the values it was built from.</param>
 public sealed record Reading(
     IdentityField Field,
     int Slot,
@@ -55,7 +56,8 @@ public sealed record Reading(
     ReadingStatus Status,
     string? Value,
     string RawReply,
-    string? Note = null)
+    string? Note = null,
+    bool Derived = false)
 {
     /// <summary>The reading as one evidence line: <c>AT+CGSN -> 356936001568843 | OK</c>.</summary>
     public string ToEvidence() => $"{Path} -> {RawReply.Replace("\n", " | ", StringComparison.Ordinal)}";

@@ -7,8 +7,11 @@ namespace ConformityLab.Harness;
 /// <param name="Unsolicited">Unsolicited result codes the device sent, kept aside from the answers.</param>
 public sealed record Identification(DeviceIdentity Identity, IReadOnlyList<Finding> Findings, Transcript Transcript, IReadOnlyList<string> Unsolicited)
 {
-    /// <summary>The worst verdict of the findings.</summary>
-    public Verdict Overall => Verdicts.Worst(Findings.Select(f => f.Verdict));
+    /// <summary>The decision rule applied to the findings: the normative ones decide.</summary>
+    public ConformityDecision Decision => Conformity.Decide(Findings);
+
+    /// <summary>The worst verdict of the normative findings.</summary>
+    public Verdict Overall => Decision.Overall;
 }
 
 /// <summary>How identification runs.</summary>

@@ -27,12 +27,16 @@ public static class IdentificationJson
 
         json.WriteEndArray();
         json.WriteString("imeisv", id.ImeiSv);
+        var decision = result.Decision;
+        json.WriteString("overall", decision.Overall.ToKeyword());
+        json.WriteString("conformity", decision.StatementText);
         json.WriteStartArray("findings");
         foreach (var f in result.Findings)
         {
             json.WriteStartObject();
             json.WriteString("id", f.Id);
             json.WriteString("verdict", f.Verdict.ToKeyword());
+            json.WriteString("role", f.Role);
             json.WriteString("reason", f.Reason);
             json.WriteStartArray("evidence");
             foreach (var e in f.Evidence)

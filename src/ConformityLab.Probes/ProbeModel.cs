@@ -58,8 +58,11 @@ public sealed record ProbeResult(ProbeDescriptor Descriptor, Finding Finding, IR
 /// <param name="Results">One result per probe run, in catalogue order.</param>
 public sealed record ProbeReport(Harness.Identification Identity, IReadOnlyList<ProbeResult> Results)
 {
-    /// <summary>The worst verdict of the identification's findings and of every probe.</summary>
-    public Verdict Overall => Verdicts.Worst(Identity.Findings.Select(f => f.Verdict).Concat(Results.Select(r => r.Finding.Verdict)));
+    /// <summary>The decision rule applied to the identification's findings and every probe's: the normative ones decide.</summary>
+    public ConformityDecision Decision => Conformity.Decide(Identity.Findings.Concat(Results.Select(r => r.Finding)));
+
+    /// <summary>The worst verdict of the normative findings.</summary>
+    public Verdict Overall => Decision.Overall;
 }
 
 /// <summary>Progress of a run, for progress bars.</summary>

@@ -26,6 +26,7 @@ public static class ProbeReportJson
             json.WriteString("clause", r.Descriptor.Clause);
             json.WriteString("level", r.Descriptor.Level.ToKeyword());
             json.WriteString("verdict", r.Finding.Verdict.ToKeyword());
+            json.WriteString("role", r.Finding.Role);
             json.WriteString("reason", r.Finding.Reason);
             json.WriteStartArray("evidence");
             foreach (var e in r.Finding.Evidence)
@@ -59,6 +60,7 @@ public static class ProbeReportJson
 
         json.WriteEndArray();
         json.WriteString("verdict", report.Overall.ToKeyword());
+        json.WriteString("conformity", report.Decision.StatementText);
         json.WriteEndObject();
     }
 

@@ -8,14 +8,14 @@ public class SinkTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 23, 9, 0, 0, TimeSpan.Zero);
 
-    private static CaseDescriptor Case(string id) =>
-        new(id, $"title {id}", "identifiers", $"Cases.{id}", "method", "criteria", "TS 23.003", "", "critical", ["pretest"], "imei.luhn");
+    private static CaseDescriptor Case(string id, bool normative = true) =>
+        new(id, $"title {id}", "identifiers", $"Cases.{id}", "method", "criteria", "TS 23.003", "", "critical", ["pretest"], "imei.luhn", normative);
 
     private static CaseResult Result(string id, Verdict? verdict) =>
         verdict is null ? CaseResult.Planned(Case(id)) : new CaseResult(Case(id), verdict, $"{verdict} reason", [$"AT+CGSN -> {id}"], RunJsonSink.HashEvidence([$"AT+CGSN -> {id}"]), T0, T0.AddMilliseconds(5));
 
     private static RunRecord Run(params DeviceRun[] devices) =>
-        new("run-1", "ConformityLab test", "pretest", new LabIdentity("Lab", "Street 1"), new SampleInfo("S-1"), DecisionRule.WorstVerdictSimpleAcceptance, T0, T0.AddSeconds(1), "finished", devices);
+        new("run-1", "ConformityLab test", "pretest", new LabIdentity("Lab", "Street 1"), new SampleInfo("S-1"), DecisionRule.NormativeCasesSimpleAcceptance, T0, T0.AddSeconds(1), "finished", devices);
 
     private static DeviceRun Device(string name, params CaseResult[] cases) => new(name, $"serial:/dev/{name}", null, cases);
 
@@ -90,16 +90,73 @@ public class SinkTests
         var cases = json.GetProperty("devices")[0].GetProperty("cases");
         Assert.That(cases[0].GetProperty("verdict").GetString(), Is.EqualTo("pass"));
         Assert.That(cases[1].GetProperty("verdict").ValueKind, Is.EqualTo(JsonValueKind.Null));
-        Assert.That(json.GetProperty("conformity").GetString(), Is.EqualTo("conforms"));
+        Assert.That(json.GetProperty("conformity").GetString(), Is.EqualTo("undetermined"), "a case that has not run can never let the device conform");
+        Assert.That(json.GetProperty("devices")[0].GetProperty("notRun").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(new[] { "2" }));
         Assert.That(File.Exists(Path.Combine(dir, "run.json.tmp")), Is.False, "written atomically");
     }
 
-    [TestCase(Verdict.Pass, "conforms")]
-    [TestCase(Verdict.None, "conforms")]
-    [TestCase(Verdict.Fail, "does not conform")]
-    [TestCase(Verdict.Inconc, "undetermined")]
-    [TestCase(Verdict.Error, "undetermined")]
-    public void DecisionRuleStatement(Verdict overall, string statement) => Assert.That(DecisionRule.Statement(overall), Is.EqualTo(statement));
+    [Test]
+    public async Task RunJson_PlannedFirst_EveryVerdictIsNull()
+    {
+        var dir = TempDir();
+        var run = Run(Device("a", Result("1", null), Result("2", null)), Device("b", Result("1", null))) with { Status = "running", Finished = null };
+        await new RunJsonSink().WriteAsync(run, dir, CancellationToken.None);
+        var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "run.json"))).RootElement;
+        var verdicts = json.GetProperty("devices").EnumerateArray().SelectMany(d => d.GetProperty("cases").EnumerateArray()).Select(c => c.GetProperty("verdict").ValueKind).ToList();
+        Assert.That(verdicts, Has.Count.EqualTo(3).And.All.EqualTo(JsonValueKind.Null));
+        Assert.That(json.GetProperty("conformity").GetString(), Is.EqualTo("undetermined"));
+    }
+
+    // The decision rule over case verdicts (normative unless stated): null is a case that did not run.
+    [TestCase(new[] { Verdict.Pass, Verdict.Pass }, "conforms", 0)]
+    [TestCase(new[] { Verdict.Pass, Verdict.None }, "conforms", 0)]
+    [TestCase(new[] { Verdict.Pass, Verdict.Fail }, "does not conform", 1)]
+    [TestCase(new[] { Verdict.Pass, Verdict.Inconc }, "undetermined", 3)]
+    [TestCase(new[] { Verdict.Pass, Verdict.Error }, "undetermined", 2)]
+    [TestCase(new[] { Verdict.Fail, Verdict.Error }, "does not conform", 2)]
+    public void DecisionRule_Statement_AndExitCode(Verdict[] verdicts, string statement, int exit)
+    {
+        var device = Device("a", verdicts.Select((v, i) => Result(i.ToString(System.Globalization.CultureInfo.InvariantCulture), v)).ToArray());
+        Assert.That(device.Decision.StatementText, Is.EqualTo(statement));
+        Assert.That(ExitCodes.For(device.Decision), Is.EqualTo(exit));
+    }
+
+    [Test]
+    public void DecisionRule_AnUnrunNormativeCase_IsUndetermined_EvenWhenEverythingElsePassed()
+    {
+        var device = Device("a", Result("1", Verdict.Pass), Result("2", null));
+        Assert.That(device.Decision.Statement, Is.EqualTo(ConformityStatement.Undetermined));
+        Assert.That(ExitCodes.For(device.Decision), Is.EqualTo(ExitCodes.Undetermined));
+    }
+
+    [Test]
+    public void DecisionRule_InformativeCases_DoNotDecide()
+    {
+        var informative = new CaseResult(Case("2", normative: false), Verdict.Fail, "heuristic", [], null, T0, T0);
+        var forThisDevice = Result("3", Verdict.Inconc) with { Informative = true };
+        var device = Device("a", Result("1", Verdict.Pass), informative, forThisDevice);
+        Assert.That(device.Decision.Statement, Is.EqualTo(ConformityStatement.Conforms));
+        Assert.That(informative.Role, Is.EqualTo("informative"));
+        Assert.That(forThisDevice.Role, Is.EqualTo("informative"));
+    }
+
+    [Test]
+    public void DecisionRule_ADeviceThatCouldNotRun_IsErrorAndUndetermined()
+    {
+        var device = new DeviceRun("dead", "serial:/dev/dead", null, [Result("1", Verdict.Pass)], Error: "no answer");
+        Assert.That(device.Decision.Overall, Is.EqualTo(Verdict.Error));
+        Assert.That(device.Decision.Statement, Is.EqualTo(ConformityStatement.Undetermined));
+        Assert.That(ExitCodes.For(device.Decision), Is.EqualTo(ExitCodes.CouldNotRun));
+    }
+
+    [Test]
+    public void Run_ExitCode_IsTheMostSeriousOfItsDevices()
+    {
+        var run = Run(Device("ok", Result("1", Verdict.Pass)), Device("odd", Result("1", Verdict.Inconc)), Device("bad", Result("1", Verdict.Fail)));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.NonConformity));
+        Assert.That(run.Statement, Is.EqualTo(ConformityStatement.DoesNotConform));
+        Assert.That(Run(Device("ok", Result("1", Verdict.Pass)), Device("odd", Result("1", Verdict.Inconc))).ExitCode, Is.EqualTo(ExitCodes.Undetermined));
+    }
 
     [Test]
     public async Task OneFailingSink_NeverLosesTheOthers()

@@ -44,24 +44,27 @@ public sealed class RunJsonSink : IRunSink
             run.Sample,
             run.DecisionRule,
             Overall = run.Overall,
-            Conformity = DecisionRule.Statement(run.Overall),
-            Devices = run.Devices.Select(d => new
+            Conformity = Conformity.Text(run.Statement),
+            Devices = run.Devices.Select(d => (Device: d, Decision: d.Decision)).Select(x => new
             {
-                d.Name,
-                d.Target,
-                d.Error,
-                Overall = d.Error is null ? d.Overall : Verdict.Error,
-                Conformity = DecisionRule.Statement(d.Error is null ? d.Overall : Verdict.Error),
-                d.Identity,
-                d.TranscriptFile,
-                d.TranscriptSha256,
-                Cases = d.Cases.Select(c => new
+                x.Device.Name,
+                x.Device.Target,
+                x.Device.Error,
+                x.Decision.Overall,
+                Conformity = x.Decision.StatementText,
+                NotRun = x.Decision.NotRun,
+                Undecided = x.Decision.Undecided,
+                x.Device.Identity,
+                x.Device.TranscriptFile,
+                x.Device.TranscriptSha256,
+                Cases = x.Device.Cases.Select(c => new
                 {
                     c.Case.Id,
                     c.Case.Title,
                     c.Case.Topic,
                     c.Case.Clause,
                     c.Case.Finding,
+                    c.Role,
                     Verdict = c.Verdict,
                     c.Reason,
                     c.EvidenceSha256,

@@ -28,6 +28,7 @@ public sealed record SampleInfo(string Id, string? Customer = null, string? Desc
 /// <param name="Severity">blocker, critical, normal, minor or trivial (Allure's scale).</param>
 /// <param name="Plans">The plans it belongs to.</param>
 /// <param name="Finding">The finding id it asserts on.</param>
+/// <param name="Normative">Whether the case decides conformity (normative) or is reported only (informative).</param>
 public sealed record CaseDescriptor(
     string Id,
     string Title,
@@ -39,7 +40,12 @@ public sealed record CaseDescriptor(
     string References,
     string Severity,
     IReadOnlyList<string> Plans,
-    string Finding);
+    string Finding,
+    bool Normative = true)
+{
+    /// <summary>The case's role as text: <c>normative</c> or <c>informative</c>.</summary>
+    public string Role => Normative ? "normative" : "informative";
+}
 
 /// <summary>One case's outcome on one device.</summary>
 /// <param name="Case">The case.</param>
@@ -49,6 +55,7 @@ public sealed record CaseDescriptor(
 /// <param name="EvidenceSha256">SHA-256 of the evidence lines (UTF-8, LF-joined), hex.</param>
 /// <param name="Start">When it started.</param>
 /// <param name="Stop">When it ended.</param>
+/// <param name="Informative">True when the finding said it could decide nothing about this device (one path only, a derived value): the case is then informative for this device even if it is normative in the plan.</param>
 public sealed record CaseResult(
     CaseDescriptor Case,
     Verdict? Verdict,
@@ -56,8 +63,15 @@ public sealed record CaseResult(
     IReadOnlyList<string> Evidence,
     string? EvidenceSha256,
     DateTimeOffset? Start,
-    DateTimeOffset? Stop)
+    DateTimeOffset? Stop,
+    bool Informative = false)
 {
+    /// <summary>Whether this result takes part in the device's conformity statement.</summary>
+    public bool Decides => Case.Normative && !Informative;
+
+    /// <summary>The role of this result as text: normative, or informative (by plan, or for this device).</summary>
+    public string Role => Decides ? "normative" : "informative";
+
     /// <summary>A planned case that has not run yet.</summary>
     public static CaseResult Planned(CaseDescriptor descriptor) => new(descriptor, null, "planned", [], null, null, null);
 }
@@ -79,8 +93,26 @@ public sealed record DeviceRun(
     string? TranscriptSha256 = null,
     string? Error = null)
 {
-    /// <summary>The worst verdict of the cases that ran.</summary>
-    public Verdict Overall => Verdicts.Worst(Cases.Where(c => c.Verdict is not null).Select(c => c.Verdict!.Value));
+    /// <summary>
+    /// The decision rule applied to every planned case: only the normative ones decide, and one
+    /// that has not run leaves conformity undetermined. A device that could not be run is
+    /// <c>error</c> and undetermined.
+    /// </summary>
+    public ConformityDecision Decision
+    {
+        get
+        {
+            var decision = Conformity.Decide(Cases.Select(c => new Weighed(c.Case.Id, c.Verdict, c.Decides)));
+            return Error is null ? decision : decision with
+            {
+                Overall = Verdict.Error,
+                Statement = decision.Statement == ConformityStatement.DoesNotConform ? ConformityStatement.DoesNotConform : ConformityStatement.Undetermined,
+            };
+        }
+    }
+
+    /// <summary>The device's overall verdict under the decision rule.</summary>
+    public Verdict Overall => Decision.Overall;
 }
 
 /// <summary>
@@ -91,21 +123,8 @@ public sealed record DeviceRun(
 /// <param name="Text">The rule as the report prints it.</param>
 public sealed record DecisionRule(string Id, string Text)
 {
-    /// <summary>The lab's default rule.</summary>
-    public static DecisionRule WorstVerdictSimpleAcceptance { get; } = new(
-        "ttcn3-worst-simple-acceptance",
-        "Overall verdict is the worst case verdict (TTCN-3, ETSI ES 201 873-1 §24: none < pass < inconc < fail < error). " +
-        "Simple acceptance (ILAC-G8:09/2019 §4.2.1, no guard band; the verdicts are logical and carry no measurement uncertainty): " +
-        "the item conforms when every planned case is pass or none; any fail is a non-conformity; " +
-        "otherwise (an inconc or error) conformity is undetermined.");
-
-    /// <summary>The statement this rule makes about a set of verdicts: conforms, does not conform, or undetermined.</summary>
-    public static string Statement(Verdict overall) => overall switch
-    {
-        Verdict.None or Verdict.Pass => "conforms",
-        Verdict.Fail => "does not conform",
-        _ => "undetermined",
-    };
+    /// <summary>The lab's rule (see <see cref="Conformity"/>).</summary>
+    public static DecisionRule NormativeCasesSimpleAcceptance { get; } = new(Conformity.RuleId, Conformity.RuleText);
 }
 
 /// <summary>The machine-readable record of a run: planned first, filled in as cases finish.</summary>
@@ -117,7 +136,7 @@ public sealed record DecisionRule(string Id, string Text)
 /// <param name="DecisionRule">The decision rule.</param>
 /// <param name="Started">When the run started.</param>
 /// <param name="Finished">When it finished; null while running or if interrupted.</param>
-/// <param name="Status">running, finished or interrupted.</param>
+/// <param name="Status">running, finished, or interrupted (a signal, a whole-run bound: some planned cases did not run).</param>
 /// <param name="Devices">Each device's part.</param>
 public sealed record RunRecord(
     string RunId,
@@ -132,5 +151,23 @@ public sealed record RunRecord(
     IReadOnlyList<DeviceRun> Devices)
 {
     /// <summary>The worst verdict over every device.</summary>
-    public Verdict Overall => Verdicts.Worst(Devices.Select(d => d.Error is null ? d.Overall : Verdict.Error));
+    public Verdict Overall => Verdicts.Worst(Devices.Select(d => d.Overall));
+
+    /// <summary>
+    /// The run's statement: does not conform when any device does not, conforms only when every
+    /// device conforms, undetermined otherwise.
+    /// </summary>
+    public ConformityStatement Statement
+    {
+        get
+        {
+            var statements = Devices.Select(d => d.Decision.Statement).ToList();
+            return statements.Contains(ConformityStatement.DoesNotConform) ? ConformityStatement.DoesNotConform
+                : statements.Count > 0 && statements.All(s => s == ConformityStatement.Conforms) ? ConformityStatement.Conforms
+                : ConformityStatement.Undetermined;
+        }
+    }
+
+    /// <summary>The run's exit code (<see cref="ExitCodes"/>): the most serious of its devices'.</summary>
+    public int ExitCode => ExitCodes.For(Devices.Select(d => ExitCodes.For(d.Decision)));
 }

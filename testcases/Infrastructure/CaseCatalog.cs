@@ -41,7 +41,8 @@ public static class CaseCatalog
                 x.Case.References,
                 x.Case.Severity,
                 x.Case.Plans.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-                x.Case.Finding))
+                x.Case.Finding,
+                !x.Case.Informative))
             .OrderBy(c => c.Id, StringComparer.Ordinal)
             .ToList();
 }

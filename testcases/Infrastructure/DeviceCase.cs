@@ -52,7 +52,7 @@ public abstract class DeviceCase(string dut)
             ? new Finding(attribute.Finding, Verdict.Error, $"the device could not be run: {error}", [])
             : session.Find(attribute.Finding)
               ?? new Finding(attribute.Finding, Verdict.None, $"not applicable: {session.Target?.Text ?? session.Dut} gives no '{attribute.Finding}' (not read over this transport, or its probe was not run)", []);
-        session.Results[descriptor.Id] = new CaseResult(descriptor, finding.Verdict, finding.Reason, finding.Evidence, RunJsonSink.HashEvidence(finding.Evidence), start, DateTimeOffset.UtcNow);
+        session.Results[descriptor.Id] = new CaseResult(descriptor, finding.Verdict, finding.Reason, finding.Evidence, RunJsonSink.HashEvidence(finding.Evidence), start, DateTimeOffset.UtcNow, finding.Informative);
         await LabRunFixture.CaseFinishedAsync();
 
         var message = $"{finding.Verdict.ToKeyword()}: {finding.Reason}";

@@ -91,7 +91,7 @@ public sealed class LabRunFixture
                 TestContext.Progress.WriteLine($"ConformityLab: a result sink failed: {failure}");
             }
 
-            TestContext.Progress.WriteLine($"ConformityLab: overall {run.Overall.ToKeyword()} ({DecisionRule.Statement(run.Overall)}); run.json, junit.xml and allure-results/ in {_out}");
+            TestContext.Progress.WriteLine($"ConformityLab: overall {run.Overall.ToKeyword()} ({Conformity.Text(run.Statement)}); run.json, junit.xml and allure-results/ in {_out}");
             _run = null;
             Settings = null;
         }

@@ -25,7 +25,7 @@ public static class RunWriter
         var names = DeviceTarget.UniqueNames(duts.Select(DeviceName));
         var devices = duts.Select((dut, i) => new DeviceRun(names[i], dut, null, planned.Select(CaseResult.Planned).ToList())).ToList();
         var runId = $"{started:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid().ToString("N")[..8]}";
-        return new RunRecord(runId, Tool, settings.Plan, settings.Lab, settings.Sample, DecisionRule.WorstVerdictSimpleAcceptance, started, null, "running", devices);
+        return new RunRecord(runId, Tool, settings.Plan, settings.Lab, settings.Sample, DecisionRule.NormativeCasesSimpleAcceptance, started, null, "running", devices);
     }
 
     /// <summary>A device's part with the results its session holds so far.</summary>

@@ -201,14 +201,16 @@ public sealed class AdbIdentityReader
         } : 1;
     }
 
+    // The device's own claims about itself. The partition variants ro.product.system.*, and on
+    // some builds ro.product.product.* and ro.product.system_ext.*, describe the generic system
+    // image a Treble device shares with many others ("Generic System", "mainline", "ossi",
+    // "QUALCOMM"), not the device, so they are no second claim and are not read as one.
     private static readonly (IdentityField Field, string Key)[] PropertyPaths =
     [
         (IdentityField.Manufacturer, "ro.product.manufacturer"),
-        (IdentityField.Manufacturer, "ro.product.system.manufacturer"),
         (IdentityField.Manufacturer, "ro.product.vendor.manufacturer"),
         (IdentityField.Manufacturer, "ro.product.odm.manufacturer"),
         (IdentityField.Model, "ro.product.model"),
-        (IdentityField.Model, "ro.product.system.model"),
         (IdentityField.Model, "ro.product.vendor.model"),
         (IdentityField.Model, "ro.product.odm.model"),
         (IdentityField.Revision, "gsm.version.baseband"),

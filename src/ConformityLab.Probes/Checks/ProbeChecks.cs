@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using ConformityLab.Adb.Checks;
+using ConformityLab.Checks;
 using ConformityLab.Adb.Identity;
 using ConformityLab.Adb.Parsers;
 using ConformityLab.Probes.Battery;
@@ -30,6 +31,9 @@ public sealed record TimedBatterySample(TimeSpan Offset, BatterySample? Dumpsys,
 /// </summary>
 public static partial class ProbeChecks
 {
+    /// <summary>What a TAC check says when the lab supplied no TAC database, naming what to supply.</summary>
+    public const string MissingTacDatabase = "reference missing: no TAC database was supplied (give a GSMA TAC file with --tac-db or the TacDb setting), so the TAC could not be compared";
+
     /// <summary>Engineering-mode and factory apps that expose modem AT consoles or IMEI editors.</summary>
     public static IReadOnlySet<string> EngineeringPackages { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -384,7 +388,7 @@ public static partial class ProbeChecks
         var imeis = identity.Imeis.Where(i => i.Length >= 8 && i[..8].All(char.IsAsciiDigit)).Distinct().ToList();
         if (database is null)
         {
-            return new Finding(id, Verdict.Inconc, "no TAC database was given (--tac-db)", []);
+            return new Finding(id, Verdict.Inconc, MissingTacDatabase, []);
         }
 
         if (imeis.Count == 0)
@@ -422,7 +426,7 @@ public static partial class ProbeChecks
         const string id = "imei.tac-matches-device";
         if (database is null)
         {
-            return new Finding(id, Verdict.Inconc, "no TAC database was given (--tac-db)", []);
+            return new Finding(id, Verdict.Inconc, MissingTacDatabase, []);
         }
 
         var records = identity.Imeis.Where(i => i.Length >= 8).Select(i => database.TryFind(i, out var r) ? r : null).OfType<TacRecord>().DistinctBy(r => r.Tac).ToList();
@@ -505,14 +509,7 @@ public static partial class ProbeChecks
     /// </summary>
     public static bool NamesMatch(string device, string reference, bool maker = false)
     {
-        var a = Normalize(device);
-        var b = Normalize(reference);
-        if (a.Length == 0 || b.Length == 0)
-        {
-            return false;
-        }
-
-        if (a.Contains(b, StringComparison.Ordinal) || b.Contains(a, StringComparison.Ordinal))
+        if (Names.Same(device, reference))
         {
             return true;
         }
