@@ -90,7 +90,8 @@ public sealed class AndroidProfile
 
         var manifest = JsonSerializer.Deserialize<ProfileManifest>(File.ReadAllText(manifestPath), Json)
             ?? throw new InvalidDataException($"{manifestPath} is empty");
-        var getprop = File.ReadAllText(getpropPath);
+        // A device prints LF line ends; a dump saved on Windows (UTF-16 with a BOM, CRLF) is served as the device printed it.
+        var getprop = File.ReadAllText(getpropPath).Replace("\r\n", "\n", StringComparison.Ordinal);
         var properties = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in getprop.Split('\n'))
         {
@@ -130,7 +131,7 @@ public static class AndroidProfiles
         }
 
         return System.IO.Directory.GetDirectories(root)
-            .Where(d => File.Exists(Path.Combine(d, "manifest.json")))
+            .Where(d => File.Exists(Path.Combine(d, "manifest.json")) && File.Exists(Path.Combine(d, "getprop.txt")))
             .Select(Path.GetFileName)
             .OfType<string>()
             .Order(StringComparer.Ordinal)

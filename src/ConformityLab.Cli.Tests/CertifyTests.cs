@@ -31,29 +31,31 @@ public class CertifyTests
         Assert.That(run.GetProperty("plan").GetString(), Is.EqualTo(plan));
         Assert.That(run.GetProperty("lab").GetProperty("name").GetString(), Is.EqualTo("Test Lab"));
         Assert.That(run.GetProperty("sample").GetProperty("id").GetString(), Is.EqualTo("LOT-7"));
-        Assert.That(run.GetProperty("decisionRule").GetProperty("text").GetString(), Does.Contain("worst"));
-        var devices = run.GetProperty("devices").EnumerateArray().ToDictionary(d => d.GetProperty("name").GetString()!);
+        Assert.That(run.GetProperty("decisionRule").GetProperty("text").GetString(), Does.Contain("Only the normative cases decide conformity"));
+        var devices = run.GetProperty("devices").EnumerateArray().ToDictionary(d => d.GetProperty("target").GetString()!);
         Assert.That(devices.Keys, Has.Count.EqualTo(4));
 
         static Dictionary<string, string> Verdicts(JsonElement device) =>
             device.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("verdict").GetString()!);
 
-        var genuine = Verdicts(devices["sim-quectel-ec25"]);
+        var genuine = Verdicts(devices["sim:quectel-ec25"]);
         Assert.That(genuine.Values, Has.None.EqualTo("fail").And.None.EqualTo("error"), "no false finding on the genuine module");
         Assert.That(genuine["IDN-002"], Is.EqualTo("pass"));
 
-        var fake = Verdicts(devices["sim-mtk-counterfeit-phone"]);
+        var fake = Verdicts(devices["sim:mtk-counterfeit-phone"]);
         Assert.That(fake["IDN-002"], Is.EqualTo("fail"));
         Assert.That(fake["IDN-003"], Is.EqualTo("fail"));
         Assert.That(fake["IDN-006"], Is.EqualTo("fail"));
         Assert.That(fake["IDY-001"], Is.EqualTo("fail"));
 
-        var rooted = Verdicts(devices["sim-rooted-tampered"]);
+        var rooted = Verdicts(devices["sim:rooted-tampered"]);
         Assert.That(rooted["INT-001"], Is.EqualTo("fail"));
         Assert.That(rooted["INT-006"], Is.EqualTo("fail"));
-        Assert.That(devices["sim-rooted-tampered"].GetProperty("identity").GetProperty("transport").GetString(), Is.EqualTo("adb"));
+        Assert.That(devices["sim:rooted-tampered"].GetProperty("identity").GetProperty("transport").GetString(), Is.EqualTo("adb"));
 
-        var deadDevice = devices.Single(d => d.Key.StartsWith("dead", StringComparison.Ordinal)).Value;
+        var deadDevice = devices.Single(d => d.Key.StartsWith("serial:", StringComparison.Ordinal)).Value;
+        Assert.That(devices["sim:quectel-ec25"].GetProperty("name").GetString(), Is.EqualTo("EC25-4563"), "named as a person would: model and the IMEI's last digits");
+        Assert.That(deadDevice.GetProperty("name").GetString(), Does.StartWith("dead"), "a device that said nothing keeps its port's name");
         Assert.That(Verdicts(deadDevice).Values, Is.All.EqualTo("error"), "the dead device's cases are errors");
         Assert.That(deadDevice.GetProperty("error").GetString(), Does.Contain("does not answer AT"));
 

@@ -72,7 +72,7 @@ public class CliTests
         var r = await Cli.RunAsync("identify", genuine.Link, dead.Link, fake.Link, "--out", outDir);
 
         Assert.That(r.ExitCode, Is.EqualTo(2), "a device could not be run");
-        Assert.That(r.Stdout, Does.Contain("3 devices: 2 identified, 1 with non-conformities, 1 could not run"));
+        Assert.That(r.Stdout, Does.Contain("3 devices: 2 identified, 1 with non-conformities").And.Contain("1 could not run"));
         Assert.That(r.Stderr, Does.Contain("[3/3]"), "progress is reported as devices finish");
         var genuineJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, Path.GetFileName(genuine.Link) + ".json"))).RootElement;
         Assert.That(genuineJson.GetProperty("imeis")[0].GetString(), Is.EqualTo("352404610301259"));

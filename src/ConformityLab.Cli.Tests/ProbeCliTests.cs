@@ -90,10 +90,12 @@ public class ProbeCliTests
     {
         await using var sim = await Cli.SimProcess.StartAsync("sierra-mc7455");
         var r = await Cli.RunAsync("probe", sim.Link, "--probe", "imei.tac-known", "--probe", "imei.tac-matches-device", "--json");
-        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        Assert.That(r.ExitCode, Is.EqualTo(3), "a reference the lab did not supply leaves conformity undetermined: " + r.Stderr);
         var probes = JsonDocument.Parse(r.Stdout).RootElement.GetProperty("probes").EnumerateArray().ToList();
         Assert.That(probes.Select(p => p.GetProperty("id").GetString()), Is.EqualTo(new[] { "imei.tac-known", "imei.tac-matches-device" }));
         Assert.That(probes.Select(p => p.GetProperty("verdict").GetString()), Has.All.EqualTo("inconc"));
+        Assert.That(probes.Select(p => p.GetProperty("reason").GetString()), Has.All.Contains("--tac-db"), "names what to supply");
+        Assert.That(JsonDocument.Parse(r.Stdout).RootElement.GetProperty("conformity").GetString(), Is.EqualTo("undetermined"));
     }
 
     [TestCase(new[] { "probe" }, "target is required")]

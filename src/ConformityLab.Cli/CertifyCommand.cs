@@ -120,18 +120,18 @@ internal static class CertifyCommand
             var error = d.GetProperty("error").GetString();
             var failing = error ?? string.Join(", ", d.GetProperty("cases").EnumerateArray()
                 .Where(c => c.GetProperty("verdict").GetString() is "fail" or "error").Select(c => c.GetProperty("id").GetString()));
-            table.AddRow(Markup.Escape(d.GetProperty("name").GetString()!), d.GetProperty("overall").GetString()!, d.GetProperty("conformity").GetString()!,
-                Count("pass"), Count("fail"), Count("inconc"), Count("none"), Count("error"), Markup.Escape(failing));
+            table.AddRow(Show.Text(d.GetProperty("name").GetString()!), d.GetProperty("overall").GetString()!, d.GetProperty("conformity").GetString()!,
+                Count("pass"), Count("fail"), Count("inconc"), Count("none"), Count("error"), Show.Text(failing));
         }
 
         AnsiConsole.Write(table);
         var rule = run.GetProperty("decisionRule").GetProperty("id").GetString();
-        AnsiConsole.MarkupLine(Markup.Escape($"overall {run.GetProperty("overall").GetString()} ({run.GetProperty("conformity").GetString()}) under {rule}{(completed ? string.Empty : "; the run did not complete")}; results in {folder}"));
+        AnsiConsole.MarkupLine(Show.Text($"overall {run.GetProperty("overall").GetString()} ({run.GetProperty("conformity").GetString()}) under {rule}{(completed ? string.Empty : "; the run did not complete")}; results in {folder}"));
     }
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"conformitylab: {message}");
+        Console.Error.WriteLine($"conformitylab: {Show.Plain(message)}");
         return ExitCodes.CouldNotRun;
     }
 
@@ -158,7 +158,7 @@ internal static class CertifyCommand
                 _ => "none",
             };
             var dut = result.Test.Parent?.Arguments.FirstOrDefault() as string ?? "?";
-            Console.Error.WriteLine($"  {RunWriter.DeviceName(dut),-28} {caseId,-8} {outcome,-7} {FirstLine(result.Message)}");
+            Console.Error.WriteLine($"  {RunWriter.DeviceName(dut),-28} {caseId,-8} {outcome,-7} {Show.Plain(FirstLine(result.Message))}");
         }
 
         public void TestOutput(TestOutput output)

@@ -33,7 +33,7 @@ internal static class DevicesCommand
         foreach (var port in ports)
         {
             var (state, detail) = Probe(port);
-            table.AddRow(Markup.Escape("serial:" + port), "serial", state, Markup.Escape(detail));
+            table.AddRow(Show.Text("serial:" + port), "serial", state, Show.Text(detail));
         }
 
         var exit = ExitCodes.Conforms;
@@ -44,8 +44,8 @@ internal static class DevicesCommand
             foreach (var device in await client.ListDevicesAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))
             {
                 var model = device.Properties.TryGetValue("model", out var m) ? m : string.Empty;
-                var state = device.State == "device" ? "[green]device[/]" : $"[yellow]{Markup.Escape(device.State)}[/]";
-                table.AddRow(Markup.Escape($"adb:{device.Serial}?server={address}"), "adb", state, Markup.Escape(model));
+                var state = device.State == "device" ? "[green]device[/]" : $"[yellow]{Show.Text(device.State)}[/]";
+                table.AddRow(Show.Text($"adb:{device.Serial}?server={address}"), "adb", state, Show.Text(model));
             }
         }
         catch (Exception e) when (e is IOException or ArgumentException)

@@ -29,7 +29,7 @@ internal static class IdentifyCommand
         return command;
     }
 
-    private sealed record Outcome(DeviceTarget Target, string Name, Identification? Result, string? Error)
+    private sealed record Outcome(DeviceTarget Target, string Name, Identification? Result, string? Error, Transcript Transcript)
     {
         public int ExitCode => Result is null ? ExitCodes.CouldNotRun : ExitCodes.For(Result.Decision);
     }
@@ -57,7 +57,7 @@ internal static class IdentifyCommand
             return Fail("--transcript takes one target; use --out <folder> to keep every device's transcript");
         }
 
-        var names = DeviceTarget.UniqueNames(targets.Select(t => t.ShortName));
+        var names = DeviceTarget.UniqueNames(targets.Select(DeviceNames.ForTarget));
         if (outDir is not null)
         {
             Directory.CreateDirectory(outDir);
@@ -69,19 +69,28 @@ internal static class IdentifyCommand
         var progress = new Lock();
         var outcomes = await Task.WhenAll(targets.Select(async (target, i) =>
         {
-            var outcome = await IdentifyOneAsync(identifier, target, names[i], options, transcriptPath, outDir, cancellationToken).ConfigureAwait(false);
+            var outcome = await IdentifyOneAsync(identifier, target, names[i], options, cancellationToken).ConfigureAwait(false);
             if (targets.Count > 1)
             {
                 lock (progress)
                 {
                     done++;
                     var state = outcome.Result is { } r ? r.Overall.ToKeyword() : "could not run";
-                    Console.Error.WriteLine($"[{done}/{targets.Count}] {outcome.Name}: {state}");
+                    Console.Error.WriteLine($"[{done}/{targets.Count}] {outcome.Name}: {Show.Plain(state)}");
                 }
             }
 
             return outcome;
         })).ConfigureAwait(false);
+
+        // Files are named once every device has said what it is (model and IMEI digits, made unique
+        // across the lot); evidence is kept whatever happened, since a failed session's bytes explain it.
+        var final = DeviceTarget.UniqueNames(outcomes.Select(o => DeviceNames.For(o.Result?.Identity, o.Name)));
+        outcomes = outcomes.Select((o, i) => o with { Name = final[i] }).ToArray();
+        foreach (var o in outcomes)
+        {
+            await SaveAsync(o, transcriptPath, outDir).ConfigureAwait(false);
+        }
 
         if (targets.Count == 1)
         {
@@ -112,44 +121,46 @@ internal static class IdentifyCommand
             RenderSummary(outcomes);
         }
 
-        return outcomes.Max(o => o.ExitCode);
+        return ExitCodes.For(outcomes.Select(o => o.ExitCode));
     }
 
-    private static async Task<Outcome> IdentifyOneAsync(Identifier identifier, DeviceTarget target, string name, IdentifyOptions options, string? transcriptPath, string? outDir, CancellationToken cancellationToken)
+    private static async Task<Outcome> IdentifyOneAsync(Identifier identifier, DeviceTarget target, string name, IdentifyOptions options, CancellationToken cancellationToken)
     {
         var evidence = new Transcript(target.Text);
         Outcome outcome;
         try
         {
             var result = await identifier.IdentifyAsync(target, options, evidence, cancellationToken).ConfigureAwait(false);
-            outcome = new Outcome(target, name, result, null);
+            outcome = new Outcome(target, name, result, null, evidence);
         }
         catch (IOException e)
         {
             // Transport faults (missing, busy or dead device; no adb server) are all IOExceptions with a one-line message.
-            outcome = new Outcome(target, name, null, e.Message);
+            outcome = new Outcome(target, name, null, e.Message, evidence);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            outcome = new Outcome(target, name, null, "cancelled");
+            outcome = new Outcome(target, name, null, "cancelled", evidence);
         }
 
-        // Evidence is kept whatever happened: a failed session's bytes explain the failure.
-        transcriptPath ??= outDir is null ? null : Path.Combine(outDir, $"{name}.transcript.jsonl");
+        return outcome;
+    }
+
+    private static async Task SaveAsync(Outcome outcome, string? transcriptPath, string? outDir)
+    {
+        transcriptPath ??= outDir is null ? null : Path.Combine(outDir, $"{outcome.Name}.transcript.jsonl");
         if (transcriptPath is not null)
         {
-            await evidence.SaveAsync(transcriptPath, CancellationToken.None).ConfigureAwait(false);
+            await outcome.Transcript.SaveAsync(transcriptPath, CancellationToken.None).ConfigureAwait(false);
         }
 
         if (outDir is not null)
         {
             var json = outcome.Result is { } r
                 ? IdentificationJson.ToJson(r)
-                : ErrorJson(target, outcome.Error);
-            await File.WriteAllTextAsync(Path.Combine(outDir, $"{name}.json"), json + "\n", CancellationToken.None).ConfigureAwait(false);
+                : ErrorJson(outcome.Target, outcome.Error);
+            await File.WriteAllTextAsync(Path.Combine(outDir, $"{outcome.Name}.json"), json + "\n", CancellationToken.None).ConfigureAwait(false);
         }
-
-        return outcome;
     }
 
     private static string ErrorJson(DeviceTarget target, string? error) =>
@@ -172,7 +183,7 @@ internal static class IdentifyCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"conformitylab: {message}");
+        Console.Error.WriteLine($"conformitylab: {Show.Plain(message)}");
         return ExitCodes.CouldNotRun;
     }
 
@@ -194,19 +205,19 @@ internal static class IdentifyCommand
         {
             if (o.Result is not { } r)
             {
-                table.AddRow(Markup.Escape(o.Name), "[magenta]could not run[/]", "undetermined", "-", "-", "-", Markup.Escape(o.Error ?? string.Empty));
+                table.AddRow(Show.Text(o.Name), "[magenta]could not run[/]", "undetermined", "-", "-", "-", Show.Text(o.Error ?? string.Empty));
                 continue;
             }
 
             var failing = r.Findings.Where(f => f.Verdict >= Verdict.Fail && !f.Informative).Select(f => f.Id);
             table.AddRow(
-                Markup.Escape(o.Name),
+                Show.Text(o.Name),
                 $"[{Colour(r.Overall)}]{r.Overall.ToKeyword()}[/]",
                 r.Decision.StatementText,
-                Markup.Escape(r.Identity.Manufacturer ?? "-"),
-                Markup.Escape(r.Identity.Model ?? "-"),
-                Markup.Escape(r.Identity.Imeis.Count == 0 ? "-" : string.Join(" ", r.Identity.Imeis)),
-                Markup.Escape(string.Join(", ", failing)));
+                Show.Text(r.Identity.Manufacturer ?? "-"),
+                Show.Text(r.Identity.Model ?? "-"),
+                Show.Text(r.Identity.Imeis.Count == 0 ? "-" : string.Join(" ", r.Identity.Imeis)),
+                Show.Text(string.Join(", ", failing)));
         }
 
         AnsiConsole.Write(table);
@@ -221,22 +232,22 @@ internal static class IdentifyCommand
         var id = result.Identity;
         var console = AnsiConsole.Console;
         var identity = new Table().Border(TableBorder.Rounded).AddColumn("field").AddColumn("value");
-        identity.AddRow("target", Markup.Escape(id.Target));
-        identity.AddRow("manufacturer", Markup.Escape(id.Manufacturer ?? "-"));
-        identity.AddRow("model", Markup.Escape(id.Model ?? "-"));
-        identity.AddRow("revision", Markup.Escape(id.Revision ?? "-"));
+        identity.AddRow("target", Show.Text(id.Target));
+        identity.AddRow("manufacturer", Show.Text(id.Manufacturer ?? "-"));
+        identity.AddRow("model", Show.Text(id.Model ?? "-"));
+        identity.AddRow("revision", Show.Text(id.Revision ?? "-"));
         for (var i = 0; i < id.Imeis.Count; i++)
         {
-            identity.AddRow($"IMEI slot {i + 1}", Markup.Escape(id.Imeis[i]));
+            identity.AddRow($"IMEI slot {i + 1}", Show.Text(id.Imeis[i]));
         }
 
-        identity.AddRow("IMEISV", Markup.Escape(id.ImeiSv ?? "-"));
+        identity.AddRow("IMEISV", Show.Text(id.ImeiSv ?? "-"));
         console.Write(identity);
 
         var findings = new Table().Border(TableBorder.Rounded).AddColumn("check").AddColumn("role").AddColumn("verdict").AddColumn("reason");
         foreach (var f in result.Findings)
         {
-            findings.AddRow(Markup.Escape(f.Id), f.Role, $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
+            findings.AddRow(Show.Text(f.Id), f.Role, $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Show.Text(f.Reason));
         }
 
         console.Write(findings);

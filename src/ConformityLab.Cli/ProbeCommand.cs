@@ -51,7 +51,7 @@ internal static class ProbeCommand
         foreach (var p in ProbeCatalogue.All)
         {
             var on = p.Transports switch { ProbeTransports.At => "at", ProbeTransports.Adb => "adb", _ => "at, adb" };
-            table.AddRow(Markup.Escape(p.Id), p.Level.ToKeyword(), on, Markup.Escape(p.Title), Markup.Escape(p.Clause));
+            table.AddRow(Show.Text(p.Id), p.Level.ToKeyword(), on, Show.Text(p.Title), Show.Text(p.Clause));
         }
 
         AnsiConsole.Write(table);
@@ -191,7 +191,7 @@ internal static class ProbeCommand
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
             .StartAsync(async ctx =>
             {
-                var task = ctx.AddTask(Markup.Escape(target.ShortName), maxValue: 1);
+                var task = ctx.AddTask(Show.Text(DeviceNames.ForTarget(target)), maxValue: 1);
                 var progress = new BarProgress(task);
                 report = await ProbeRunner.RunAsync(target, options, evidence, progress, cancellationToken).ConfigureAwait(false);
                 task.Value = task.MaxValue;
@@ -204,25 +204,25 @@ internal static class ProbeCommand
         var id = report.Identity.Identity;
         var console = AnsiConsole.Console;
         var identity = new Table().Border(TableBorder.Rounded).AddColumn("field").AddColumn("value");
-        identity.AddRow("target", Markup.Escape(id.Target));
-        identity.AddRow("manufacturer", Markup.Escape(id.Manufacturer ?? "-"));
-        identity.AddRow("model", Markup.Escape(id.Model ?? "-"));
+        identity.AddRow("target", Show.Text(id.Target));
+        identity.AddRow("manufacturer", Show.Text(id.Manufacturer ?? "-"));
+        identity.AddRow("model", Show.Text(id.Model ?? "-"));
         for (var i = 0; i < id.Imeis.Count; i++)
         {
-            identity.AddRow($"IMEI slot {i + 1}", Markup.Escape(id.Imeis[i]));
+            identity.AddRow($"IMEI slot {i + 1}", Show.Text(id.Imeis[i]));
         }
 
         console.Write(identity);
         var findings = new Table().Border(TableBorder.Rounded).AddColumn("check / probe").AddColumn("level").AddColumn("role").AddColumn("verdict").AddColumn("reason");
         foreach (var f in report.Identity.Findings)
         {
-            findings.AddRow(Markup.Escape(f.Id), "passive", f.Role, $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Markup.Escape(f.Reason));
+            findings.AddRow(Show.Text(f.Id), "passive", f.Role, $"[{Colour(f.Verdict)}]{f.Verdict.ToKeyword()}[/]", Show.Text(f.Reason));
         }
 
         foreach (var r in report.Results)
         {
             var reason = r.Finding.Reason + string.Concat(r.Series.Select(s => $" [{s.Name}: {string.Join(" ", s.Points.Select(p => p.Value.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)))} {s.Unit}]"));
-            findings.AddRow(Markup.Escape(r.Descriptor.Id), r.Descriptor.Level.ToKeyword(), r.Finding.Role, $"[{Colour(r.Finding.Verdict)}]{r.Finding.Verdict.ToKeyword()}[/]", Markup.Escape(reason));
+            findings.AddRow(Show.Text(r.Descriptor.Id), r.Descriptor.Level.ToKeyword(), r.Finding.Role, $"[{Colour(r.Finding.Verdict)}]{r.Finding.Verdict.ToKeyword()}[/]", Show.Text(reason));
         }
 
         console.Write(findings);
@@ -240,7 +240,7 @@ internal static class ProbeCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"conformitylab: {message}");
+        Console.Error.WriteLine($"conformitylab: {Show.Plain(message)}");
         return ExitCodes.CouldNotRun;
     }
 
@@ -258,7 +258,7 @@ internal static class ProbeCommand
         {
             task.MaxValue = Math.Max(1, value.Total);
             task.Value = value.Step;
-            task.Description = Markup.Escape($"{value.ProbeId}: {value.Message}");
+            task.Description = Show.Text($"{value.ProbeId}: {value.Message}");
         }
     }
 }

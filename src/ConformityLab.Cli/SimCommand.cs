@@ -43,13 +43,13 @@ internal static class SimCommand
         var table = new Table().Border(TableBorder.Rounded).AddColumn("profile").AddColumn("kind").AddColumn("vendor").AddColumn("description");
         foreach (var p in profiles)
         {
-            table.AddRow(Markup.Escape(p.Name), "modem (--pty)", Markup.Escape(p.Vendor), Markup.Escape(p.Description.Trim()));
+            table.AddRow(Show.Text(p.Name), "modem (--pty)", Show.Text(p.Vendor), Show.Text(p.Description.Trim()));
         }
 
         foreach (var name in AndroidProfiles.List())
         {
             var android = AndroidProfiles.Load(name);
-            table.AddRow(Markup.Escape(name), "android (--adb-port)", "-", Markup.Escape(android.Manifest.Description.Trim()));
+            table.AddRow(Show.Text(name), "android (--adb-port)", "-", Show.Text(android.Manifest.Description.Trim()));
         }
 
         AnsiConsole.Write(table);

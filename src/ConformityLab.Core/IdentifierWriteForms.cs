@@ -27,12 +27,13 @@ public static partial class IdentifierWriteForms
     ];
 
     /// <summary>
-    /// Whether <paramref name="commandLine"/> (possibly several commands joined with ';') holds an
-    /// identifier write form, and which vendor family it belongs to.
+    /// Whether <paramref name="commandLine"/> holds an identifier write form in any of its
+    /// commands (split as V.250 reads a line: <c>ATE0+SIMEI=...</c>, <c>AT+CGSN;+EGMR=1,7,...</c>,
+    /// any case, any spacing), and which vendor family it belongs to.
     /// </summary>
     public static bool IsWriteForm(string commandLine, out string? family)
     {
-        foreach (var segment in Segments(commandLine))
+        foreach (var segment in V250CommandLine.Split(commandLine))
         {
             foreach (var (vendor, pattern) in Forms)
             {
@@ -46,17 +47,6 @@ public static partial class IdentifierWriteForms
 
         family = null;
         return false;
-    }
-
-    private static IEnumerable<string> Segments(string commandLine)
-    {
-        var text = commandLine.Trim();
-        var parts = text.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        for (var i = 0; i < parts.Length; i++)
-        {
-            // V.250 §5.4: after the first, concatenated commands omit the AT prefix.
-            yield return i == 0 || parts[i].StartsWith("AT", StringComparison.OrdinalIgnoreCase) ? parts[i] : "AT" + parts[i];
-        }
     }
 
     [GeneratedRegex(@"^AT\s*\+EGMR\s*=\s*1\s*,", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -38,11 +38,7 @@ public sealed class AdbIdentifier
         }
 
         var result = await new AdbIdentityReader(client, _options).ReadAsync(target.Serial, cancellationToken).ConfigureAwait(false);
-        var findings = AndroidChecks.Evaluate(result.Identity, result.Evidence).ToList();
-        if (result.Fault is { } fault)
-        {
-            findings.Insert(0, new Finding("session.channel", Verdict.Error, $"identification cut short: {fault}", []));
-        }
+        var findings = SessionFaults.Apply(AndroidChecks.Evaluate(result.Identity, result.Evidence), result.Fault);
 
         return new Identification(result.Identity, findings, transcript, []);
     }

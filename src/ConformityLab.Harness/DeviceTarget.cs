@@ -9,9 +9,6 @@ public abstract record DeviceTarget
     /// <summary>The target in its canonical text form.</summary>
     public abstract string Text { get; }
 
-    /// <summary>A short, file-safe name for output files (the device node or the ADB serial).</summary>
-    public abstract string ShortName { get; }
-
     /// <summary>
     /// Parses <c>serial:&lt;path&gt;[?...]</c>, a bare <c>/dev/...</c> path, or
     /// <c>adb:&lt;serial&gt;[?server=host:port]</c>; or says in one line what is wrong.
@@ -58,12 +55,6 @@ public abstract record DeviceTarget
         }).ToList();
     }
 
-    /// <summary>Makes <paramref name="name"/> safe as a file name.</summary>
-    protected static string FileSafe(string name)
-    {
-        var safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
-        return safe.Length == 0 ? "device" : safe;
-    }
 }
 
 /// <summary>A modem or handset modem port on a serial line, driven with AT commands.</summary>
@@ -72,9 +63,6 @@ public sealed record SerialDeviceTarget(SerialTarget Serial) : DeviceTarget
 {
     /// <inheritdoc />
     public override string Text => Serial.ToString();
-
-    /// <inheritdoc />
-    public override string ShortName => FileSafe(Path.GetFileName(Serial.Path));
 }
 
 /// <summary>An Android device behind an adb server.</summary>
@@ -83,7 +71,4 @@ public sealed record AdbDeviceTarget(AdbTarget Adb) : DeviceTarget
 {
     /// <inheritdoc />
     public override string Text => Adb.ToString();
-
-    /// <inheritdoc />
-    public override string ShortName => FileSafe(Adb.Serial);
 }

@@ -39,11 +39,7 @@ public sealed class SerialIdentifier
             {
                 await AtSession.StartAsync(channel, options.Settle, cancellationToken).ConfigureAwait(false);
                 var result = await new AtIdentityReader(channel, _catalogue).ReadAsync(target.ToString(), cancellationToken).ConfigureAwait(false);
-                var findings = IdentifierChecks.Evaluate(result.Identity).ToList();
-                if (result.Fault is { } fault)
-                {
-                    findings.Insert(0, new Finding("session.channel", Verdict.Error, $"identification cut short: {fault}", []));
-                }
+                var findings = SessionFaults.Apply(IdentifierChecks.Evaluate(result.Identity), result.Fault);
 
                 return new Identification(result.Identity, findings, transcript, channel.Unsolicited.Select(u => u.ToString()).ToList());
             }

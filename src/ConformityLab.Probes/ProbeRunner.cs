@@ -80,11 +80,8 @@ public static class ProbeRunner
             {
                 await AtSession.StartAsync(channel, options.Identify.Settle, cancellationToken).ConfigureAwait(false);
                 var read = await new AtIdentityReader(channel, catalogue).ReadAsync(target.ToString(), cancellationToken).ConfigureAwait(false);
-                var findings = IdentifierChecks.Evaluate(read.Identity).ToList();
-                if (read.Fault is { } fault)
-                {
-                    findings.Insert(0, new Finding("session.channel", Verdict.Error, $"identification cut short: {fault}", []));
-                }
+                var findings = SessionFaults.Apply(IdentifierChecks.Evaluate(read.Identity), read.Fault);
+                string? Lost() => read.Fault ?? channel.GoneReason;
 
                 var results = new List<ProbeResult>();
                 var step = 1;
@@ -96,6 +93,10 @@ public static class ProbeRunner
                     {
                         finding = ProbeChecks.NotApplicable(probe, "AT (serial)");
                     }
+                    else if (Lost() is { } lost && NeedsDevice(probe))
+                    {
+                        finding = SessionFaults.Lost(probe.Id, lost);
+                    }
                     else if (probe.Level == SafetyLevel.Intrusive && !options.AllowIntrusive)
                     {
                         finding = ProbeChecks.NotAllowed(probe);
@@ -103,6 +104,10 @@ public static class ProbeRunner
                     else
                     {
                         finding = await Guard(probe, () => RunAtProbeAsync(probe, channel, catalogue, read.Identity, options, transcript, cancellationToken), cancellationToken).ConfigureAwait(false);
+                        if (Lost() is { } lostDuring && NeedsDevice(probe))
+                        {
+                            finding = SessionFaults.CutShort(finding, lostDuring);
+                        }
                     }
 
                     results.Add(new ProbeResult(probe, finding, []));
@@ -212,11 +217,8 @@ public static class ProbeRunner
 
         var read = await new AdbIdentityReader(client).ReadAsync(target.Serial, cancellationToken).ConfigureAwait(false);
         var selectedIds = selected.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
-        var findings = AndroidChecks.Evaluate(read.Identity, read.Evidence).Where(f => !(OwnedMarkerIds.Contains(f.Id) && selectedIds.Contains(f.Id))).ToList();
-        if (read.Fault is { } fault)
-        {
-            findings.Insert(0, new Finding("session.channel", Verdict.Error, $"identification cut short: {fault}", []));
-        }
+        var findings = SessionFaults.Apply(AndroidChecks.Evaluate(read.Identity, read.Evidence).Where(f => !(OwnedMarkerIds.Contains(f.Id) && selectedIds.Contains(f.Id))), read.Fault);
+        var health = new SessionHealth(read.Fault);
 
         var evidence = read.Evidence;
         var tac = read.Identity.Imeis.Select(i => options.TacDatabase is { } db && db.TryFind(i, out var r) ? r : null).FirstOrDefault(r => r is not null);
@@ -234,6 +236,10 @@ public static class ProbeRunner
             {
                 finding = ProbeChecks.NotApplicable(probe, "ADB");
             }
+            else if (health.Fault is { } lost && (NeedsDevice(probe) || read.Fault is not null))
+            {
+                finding = SessionFaults.Lost(probe.Id, lost);
+            }
             else if (probe.Level == SafetyLevel.Intrusive && !options.AllowIntrusive)
             {
                 finding = ProbeChecks.NotAllowed(probe);
@@ -246,7 +252,7 @@ public static class ProbeRunner
             {
                 if (battery is null)
                 {
-                    (battery, batteryEvidence) = await SampleBatteryAsync(client, target.Serial, options, probe, step - 1, total, progress, cancellationToken).ConfigureAwait(false);
+                    (battery, batteryEvidence) = await SampleBatteryAsync(client, target.Serial, options, probe, step - 1, total, progress, health, cancellationToken).ConfigureAwait(false);
                 }
 
                 var thermal = probe.Id == "battery.thermal";
@@ -261,13 +267,18 @@ public static class ProbeRunner
                     "imei.tac-known" => ProbeChecks.TacKnown(read.Identity, options.TacDatabase),
                     "imei.tac-matches-device" => ProbeChecks.TacMatchesDevice(read.Identity, options.TacDatabase, evidence),
                     "spec.ram" => ProbeChecks.SpecRam(evidence, options.Declared, catalogue, tac),
-                    "spec.storage" => ProbeChecks.SpecStorage(await ShellAsync(client, target.Serial, "df -k /data", cancellationToken).ConfigureAwait(false), options.Declared),
+                    "spec.storage" => ProbeChecks.SpecStorage(await ShellAsync(client, target.Serial, "df -k /data", health, cancellationToken).ConfigureAwait(false), options.Declared),
                     "spec.chipset" => ProbeChecks.SpecChipset(evidence, options.Declared, catalogue),
                     "net.listening-ports" => ProbeChecks.ListeningPorts(evidence, options.Reference),
                     "pkg.unexpected-system" => ProbeChecks.UnexpectedSystemPackages(evidence, options.Reference),
                     "hazard.not-measurable" => ProbeChecks.NotMeasurable(options.Declared),
                     _ => ProbeChecks.NotApplicable(probe, "ADB"),
                 }, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (health.Fault is { } lostDuring && NeedsDevice(probe))
+            {
+                finding = SessionFaults.CutShort(finding, lostDuring);
             }
 
             results.Add(new ProbeResult(probe, finding, series));
@@ -345,7 +356,7 @@ public static class ProbeRunner
         return ProbeChecks.StableAcrossReset(First(before), First(after), null, evidence);
     }
 
-    private static async Task<(IReadOnlyList<TimedBatterySample>, List<string>)> SampleBatteryAsync(AdbClient client, string serial, ProbeOptions options, ProbeDescriptor probe, int step, int total, IProgress<ProbeProgress>? progress, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyList<TimedBatterySample>, List<string>)> SampleBatteryAsync(AdbClient client, string serial, ProbeOptions options, ProbeDescriptor probe, int step, int total, IProgress<ProbeProgress>? progress, SessionHealth health, CancellationToken cancellationToken)
     {
         const string dumpsys = "dumpsys battery";
         const string uevent = "cat /sys/class/power_supply/battery/uevent";
@@ -365,7 +376,7 @@ public static class ProbeRunner
             progress?.Report(new ProbeProgress(probe.Id, step, total, $"battery sample {i + 1}/{count}"));
             var offset = time.GetElapsedTime(start);
             var at = "t=" + offset.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s ";
-            var d = await ShellAsync(client, serial, dumpsys, cancellationToken).ConfigureAwait(false);
+            var d = await ShellAsync(client, serial, dumpsys, health, cancellationToken).ConfigureAwait(false);
             BatterySample? fromDumpsys = null;
             if (d.Succeeded && d.Stdout.Length > 0)
             {
@@ -384,7 +395,7 @@ public static class ProbeRunner
             BatterySample? fromSysfs = null;
             if (powerSupplyReadable)
             {
-                var u = await ShellAsync(client, serial, uevent, cancellationToken).ConfigureAwait(false);
+                var u = await ShellAsync(client, serial, uevent, health, cancellationToken).ConfigureAwait(false);
                 if (u.Succeeded && u.Stdout.Contains("POWER_SUPPLY_", StringComparison.Ordinal))
                 {
                     fromSysfs = BatteryParser.ParseUevent(u.Stdout);
@@ -409,7 +420,7 @@ public static class ProbeRunner
 
     private static string? First(IReadOnlyList<string> imeis) => imeis.Count > 0 ? imeis[0] : null;
 
-    private static async Task<ShellCapture> ShellAsync(AdbClient client, string serial, string command, CancellationToken cancellationToken)
+    private static async Task<ShellCapture> ShellAsync(AdbClient client, string serial, string command, SessionHealth health, CancellationToken cancellationToken)
     {
         try
         {
@@ -418,8 +429,21 @@ public static class ProbeRunner
         }
         catch (AdbException e)
         {
+            // A shell service the server cannot open or that breaks off is a session fault: the
+            // device is gone or its transport is, and later probes must not read silence as evidence.
+            health.Fault ??= e.Message;
             return new ShellCapture(command, string.Empty, string.Empty, null, e.Message);
         }
+    }
+
+    /// <summary>Whether a probe talks to the device itself (rather than judging evidence already read).</summary>
+    private static bool NeedsDevice(ProbeDescriptor probe) =>
+        probe.Id is "id.write-command" or "id.stable-across-reset" or "battery.thermal" or "battery.voltage" or "spec.storage";
+
+    /// <summary>The first fault of an ADB session, once one happened.</summary>
+    private sealed class SessionHealth(string? fault)
+    {
+        public string? Fault { get; set; } = fault;
     }
 
     /// <summary>A fault of the test system or channel during a probe is that probe's <c>error</c> finding; later probes still run.</summary>

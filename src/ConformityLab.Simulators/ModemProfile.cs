@@ -48,6 +48,48 @@ public sealed class ModemProfile
     /// <summary>The reply to a command the profile does not know.</summary>
     public List<string> Unknown { get; set; } = ["ERROR"];
 
+    /// <summary>
+    /// The identifier-write commands this device would obey, as .NET regular expressions matched
+    /// anywhere in the received line once its spaces outside quotes are gone and it is upper-cased
+    /// (so a write hidden behind other commands on one line is still caught). The known vendor
+    /// forms of <see cref="KnownIdentifierWrites"/> always apply too; a profile lists its own
+    /// vendor's forms and any extra ones.
+    /// </summary>
+    public List<string> IdentifierWrites { get; set; } = [];
+
+    /// <summary>
+    /// The identifier-write forms every simulated modem flags, written here independently of
+    /// the lab's own guard (vendors' AT manuals: MediaTek/Quectel +EGMR=1, SIMCom +SIMEI=,
+    /// Huawei ^CIMEI, UNISOC +SPIMEI=, MediaTek +WIMEI=, Nordic %IMEIWRITE=).
+    /// </summary>
+    public static IReadOnlyList<string> KnownIdentifierWrites { get; } =
+    [
+        @"\+EGMR=1,", @"\+SIMEI=(?!\?)", @"\^CIMEI(?![?=]\?|\?)", @"\+SPIMEI=(?!\?)", @"\+WIMEI=(?!\?)", @"%IMEIWRITE=(?!\?)",
+    ];
+
+    /// <summary>Whether a received line carries an identifier write form by this profile's data, and which pattern matched.</summary>
+    public bool IsIdentifierWrite(string line, out string? pattern)
+    {
+        var compact = new System.Text.StringBuilder();
+        var quoted = false;
+        foreach (var c in line)
+        {
+            if (c == '"')
+            {
+                quoted = !quoted;
+            }
+
+            if (!quoted && c is not (' ' or '\t'))
+            {
+                compact.Append(char.ToUpperInvariant(c));
+            }
+        }
+
+        var text = compact.ToString();
+        pattern = KnownIdentifierWrites.Concat(IdentifierWrites).FirstOrDefault(p => System.Text.RegularExpressions.Regex.IsMatch(text, p, System.Text.RegularExpressions.RegexOptions.CultureInvariant));
+        return pattern is not null;
+    }
+
     /// <summary>Command → reply script. Keys are matched case-insensitively; a trailing <c>*</c> matches any rest.</summary>
     public Dictionary<string, List<string>> Commands { get; set; } = new(StringComparer.OrdinalIgnoreCase);
 

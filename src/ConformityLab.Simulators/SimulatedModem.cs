@@ -145,7 +145,9 @@ public sealed class SimulatedModem : IDisposable
         }
 
         var command = received[at..].Trim();
-        var isWrite = IdentifierWriteForms.IsWriteForm(command, out var family);
+        // The simulator judges writes from its own profile data, never with the product's
+        // classifier, so a gap in the lab's guard shows up in the tests instead of hiding there.
+        var isWrite = Profile.IsIdentifierWrite(command, out var family);
         var entry = new SimCommand(_time.GetUtcNow(), command, isWrite, family);
         lock (_logGate)
         {

@@ -70,17 +70,18 @@ public sealed class LabRunFixture
         await Gate.WaitAsync();
         try
         {
-            var devices = new List<DeviceRun>();
+            var closed = new List<(DeviceRun Device, DeviceSession? Session)>();
             foreach (var planned in _run.Devices)
             {
                 var session = await DeviceSessions.CloseAsync(planned.Target);
-                var device = RunWriter.WithResults(planned, session);
-                if (session is not null)
-                {
-                    device = await RunWriter.WithTranscriptAsync(device, session, _out, CancellationToken.None);
-                }
+                closed.Add((RunWriter.WithResults(planned, session), session));
+            }
 
-                devices.Add(device);
+            var named = RunWriter.Named(closed.Select(c => c.Device).ToList());
+            var devices = new List<DeviceRun>();
+            for (var i = 0; i < named.Count; i++)
+            {
+                devices.Add(closed[i].Session is { } session ? await RunWriter.WithTranscriptAsync(named[i], session, _out, CancellationToken.None) : named[i]);
             }
 
             var run = _run with { Devices = devices, Finished = DateTimeOffset.UtcNow, Status = "finished" };

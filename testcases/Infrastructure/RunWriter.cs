@@ -12,11 +12,18 @@ public static class RunWriter
     /// <summary>Every sink of a run: run.json, junit.xml and allure-results/ (each failure kept apart).</summary>
     public static SafeSinks Sinks() => new(new RunJsonSink(), new JUnitSink(), new AllureSink());
 
-    /// <summary>A file-safe name for a DUT (<c>sim-quectel-ec25</c>, <c>ttyUSB2</c>, <c>127.0.0.1_41001</c>).</summary>
+    /// <summary>A provisional, file-safe name for a DUT before it has said what it is (<c>sim-quectel-ec25</c>, <c>ttyUSB2</c>, <c>adb-device</c>).</summary>
     public static string DeviceName(string dut) =>
-        dut.StartsWith("sim:", StringComparison.OrdinalIgnoreCase) ? "sim-" + dut[4..]
-        : DeviceTarget.TryParse(dut, out var target, out _) ? target!.ShortName
+        dut.StartsWith("sim:", StringComparison.OrdinalIgnoreCase) ? DeviceNames.Safe("sim-" + dut[4..], "sim-device")
+        : DeviceTarget.TryParse(dut, out var target, out _) ? DeviceNames.ForTarget(target!)
         : "device";
+
+    /// <summary>The devices renamed as a person would name them, once identified (model and IMEI digits, unique in the run).</summary>
+    public static IReadOnlyList<DeviceRun> Named(IReadOnlyList<DeviceRun> devices)
+    {
+        var names = DeviceTarget.UniqueNames(devices.Select(d => DeviceNames.For(d.Identity, d.Name)));
+        return devices.Select((d, i) => d with { Name = names[i] }).ToList();
+    }
 
     /// <summary>A run with every planned case of every device, before any has run.</summary>
     public static RunRecord Planned(LabSettings settings, IReadOnlyList<string> duts, DateTimeOffset started)
