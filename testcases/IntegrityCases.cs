@@ -51,4 +51,10 @@ public sealed class IntegrityCases(string dut) : DeviceCase(dut)
         Method = "List system packages (pm list packages -s) and compare with known root managers and spyware and the model's reference list.",
         Pass = "None unexpected (inconc without a reference list).", Clause = "WTSA Res. 96; ITU-T Q.17/11", References = "", Severity = "normal", Plans = "certification,customs")]
     public Task NoUnexpectedPackages() => VerifyAsync();
+
+    [Test]
+    [Case("INT-009", "Android release matches its API level", "build.release-sdk",
+        Method = "Read ro.build.version.release and ro.build.version.sdk and compare them with the AOSP table of releases and API levels (android-releases.json).",
+        Pass = "The release is the one AOSP gave that API level.", Clause = "WTSA Res. 96; ITU-T Q.5050 (tampered and fake-specification devices)", References = "AOSP build numbers", Severity = "critical", Plans = "certification,customs")]
+    public Task ReleaseMatchesApiLevel() => VerifyAsync();
 }

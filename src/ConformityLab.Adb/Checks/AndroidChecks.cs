@@ -59,6 +59,7 @@ public static class AndroidChecks
             UnexpectedSystemPackages(evidence, options.ReferenceSystemPackages),
             Chipset(evidence, options.Catalogue),
             Ram(evidence, options.Catalogue),
+            ReleaseSdk(evidence),
         ];
     }
 
@@ -331,6 +332,21 @@ public static class AndroidChecks
         evidence.TryProperty("ro.product.brand", out var brand);
         string Describe() => string.Join(", ", observed.Select(o => $"{o.Source} is {o.Vendor}"));
 
+        // Rules that generalise beyond the catalogue: the SoC against the claimed release, and the
+        // brand's model series against the SoC vendor.
+        var rules = SpecRules.BuiltIn;
+        var soc = FindSoc(evidence);
+        evidence.TryProperty("ro.build.version.release", out var release);
+        var fired = new List<RuleFinding?>
+        {
+            soc is null ? null : rules.ReleaseAgainstSoc(soc, release),
+            observed.Count == 0 && soc is null ? null : rules.SeriesAgainstVendor(brand, model, observed.Count > 0 ? observed[0].Vendor : soc!.Vendor),
+        }.OfType<RuleFinding>().ToList();
+        if (fired.Count > 0)
+        {
+            return new Finding(id, Verdict.Fail, string.Join("; ", fired.Select(f => $"rule {f.Rule}: {f.Reason}")), [.. lines, .. Props(evidence, "ro.build.version.release")]);
+        }
+
         if (catalogue.TryFind(model, out var spec))
         {
             var problems = new List<string>();
@@ -357,7 +373,8 @@ public static class AndroidChecks
         }
 
         return new Finding(id, Verdict.Inconc,
-            $"'{model}' is not in the model catalogue" + (observed.Count > 0 ? "; " + Describe() : string.Empty), lines);
+            $"reference missing: '{model}' is not in the model catalogue and no chipset was declared (Sample:Declared:Chipset, or a TAC record), so the chipset could not be compared with the model; no rule contradicts the claim"
+            + (soc is null ? string.Empty : $" (SoC {soc.Marketing}, Android {release})") + (observed.Count > 0 ? "; " + Describe() : string.Empty), lines);
     }
 
     /// <summary><c>spec.ram</c>: MemTotal is at least 80% of the model's smallest RAM option (the kernel reserves the rest).</summary>
@@ -372,14 +389,72 @@ public static class AndroidChecks
         }
 
         var gib = kb / 1024.0 / 1024.0;
+        var rules = SpecRules.BuiltIn;
+        var soc = FindSoc(evidence);
+        evidence.TryProperty("ro.build.version.release", out var release);
+        evidence.TryProperty("ro.product.cpu.abilist", out var abis);
+        var is64 = abis.Contains("arm64", StringComparison.Ordinal) || abis.Contains("x86_64", StringComparison.Ordinal) || soc?.Bits == 64;
+        var fired = new List<RuleFinding?>
+        {
+            rules.RamAgainstCdd(release, kb / 1024.0, is64),
+            soc is null ? null : rules.RamAgainstSoc(soc, gib, "MemTotal"),
+        }.OfType<RuleFinding>().ToList();
+        if (fired.Count > 0)
+        {
+            return new Finding(id, Verdict.Fail, string.Join("; ", fired.Select(f => $"rule {f.Rule}: {f.Reason}")), [.. lines, .. Props(evidence, "ro.build.version.release", "ro.product.cpu.abilist", "ro.board.platform")]);
+        }
+
         if (!catalogue.TryFind(model, out var spec))
         {
-            return new Finding(id, Verdict.Inconc, $"MemTotal is {gib:0.00} GiB; '{model}' is not in the model catalogue", lines);
+            return new Finding(id, Verdict.Inconc, $"MemTotal is {gib:0.00} GiB; reference missing: '{model}' is not in the model catalogue and no RAM was declared (Sample:Declared:RamGb), so it could not be compared; the CDD minimum and the SoC's limit hold", lines);
         }
 
         return gib >= spec.MinRamGb * 0.8
             ? new Finding(id, Verdict.Pass, $"MemTotal is {gib:0.00} GiB, consistent with the {spec.MinRamGb:0.#} GB of the smallest {model}", lines)
             : new Finding(id, Verdict.Fail, $"MemTotal is {gib:0.00} GiB, but the smallest {model} has {spec.MinRamGb:0.#} GB", lines);
+    }
+
+    /// <summary>
+    /// <c>build.release-sdk</c>: <c>ro.build.version.release</c> names the Android release whose
+    /// API level <c>ro.build.version.sdk</c> gives (android-releases.json): counterfeit firmware
+    /// often claims a newer release than it is built on.
+    /// </summary>
+    public static Finding ReleaseSdk(AndroidEvidence evidence)
+    {
+        const string id = "build.release-sdk";
+        var lines = Props(evidence, "ro.build.version.release", "ro.build.version.sdk");
+        if (!evidence.TryProperty("ro.build.version.release", out var release) || !evidence.TryProperty("ro.build.version.sdk", out var sdk))
+        {
+            return new Finding(id, Verdict.Inconc, "ro.build.version.release or ro.build.version.sdk is not set", lines);
+        }
+
+        if (SpecRules.BuiltIn.ReleaseAgainstSdk(release, sdk) is { } fired)
+        {
+            return new Finding(id, Verdict.Fail, $"rule {fired.Rule}: {fired.Reason}", lines);
+        }
+
+        return SpecRules.BuiltIn.FindRelease(release) is null
+            ? new Finding(id, Verdict.Inconc, $"Android '{release}' is not in the release table (android-releases.json), so API {sdk} could not be checked against it", lines)
+            : new Finding(id, Verdict.Pass, $"Android {release} is API {sdk}, as AOSP numbers it", lines);
+    }
+
+    private static SpecRules.Soc? FindSoc(AndroidEvidence evidence)
+    {
+        var ids = new List<string>();
+        foreach (var key in new[] { "ro.board.platform", "ro.hardware", "ro.soc.model", "ro.hardware.chipname" })
+        {
+            if (evidence.TryProperty(key, out var v))
+            {
+                ids.Add(v);
+            }
+        }
+
+        if (evidence.TryCapture(AndroidCommands.CpuInfo, out var cpu) && cpu.Succeeded && CpuInfoParser.Parse(cpu.Stdout).Hardware is { } hardware)
+        {
+            ids.AddRange(hardware.Split([' ', ',', '\t'], StringSplitOptions.RemoveEmptyEntries));
+        }
+
+        return SpecRules.BuiltIn.FindSoc(ids);
     }
 
     private static bool IsLoopback(IPAddress address) =>
