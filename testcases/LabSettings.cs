@@ -18,7 +18,8 @@ public sealed record LabSettings(
     string? Out,
     LabIdentity Lab,
     SampleInfo Sample,
-    ProbeSettings Probes)
+    ProbeSettings Probes,
+    TimeSpan DeviceTimeout)
 {
     /// <summary>The plans the lab knows.</summary>
     public static IReadOnlyList<string> KnownPlans { get; } = ["certification", "pretest", "customs"];
@@ -70,7 +71,8 @@ public sealed record LabSettings(
                 sample.GetSection("Declared").Get<DeclaredSpec>() ?? new DeclaredSpec(),
                 config.GetSection("Thresholds:Battery").Get<BatteryThresholds>() ?? new BatteryThresholds(),
                 TimeSpan.FromSeconds(config.GetValue("Battery:SampleSeconds", 30.0)),
-                TimeSpan.FromSeconds(config.GetValue("Battery:IntervalSeconds", 2.0))));
+                TimeSpan.FromSeconds(config.GetValue("Battery:IntervalSeconds", 2.0))),
+            TimeSpan.FromSeconds(Math.Clamp(config.GetValue("DeviceTimeoutSeconds", 600.0), 0.1, 86400)));
     }
 }
 

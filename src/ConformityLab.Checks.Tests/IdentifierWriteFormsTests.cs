@@ -40,3 +40,48 @@ public class IdentifierWriteFormsTests
     public void V250_SplitsALineIntoItsCommands(string line, string[] commands) =>
         Assert.That(V250CommandLine.Split(line), Is.EqualTo(commands));
 }
+
+public class TerminalTextTests
+{
+    [TestCase("\u001b]0;pwned\u0007Evil", "\\x1b]0;pwned\\x07Evil")]
+    [TestCase("\u001b[31mred\u001b[0m", "\\x1b[31mred\\x1b[0m")]
+    [TestCase("a\0b\u009bc", "a\\x00b\\x9bc")]
+    [TestCase("abc\u202edcba", "abc\\u{202e}dcba")]
+    [TestCase("Pixel 8 Pro", "Pixel 8 Pro")]
+    public void Printable_MakesControlAndFormatCharactersVisible(string text, string printable)
+    {
+        Assert.That(TerminalText.Printable(text), Is.EqualTo(printable));
+        Assert.That(TerminalText.Printable(text).Any(c => char.IsControl(c)), Is.False);
+    }
+
+    [Test]
+    public void Printable_ClipsLongText_AndSaysHowLong() =>
+        Assert.That(TerminalText.Printable(new string('x', 6000)), Does.EndWith("(6000 characters)").And.Length.LessThan(400));
+}
+
+public class DeviceNamesTests
+{
+    [TestCase("../../x", "353456789012348", "x-2348")]
+    [TestCase("EC25", "861700031234563", "EC25-4563")]
+    [TestCase("Pixel 8", "358630142183500", "Pixel_8-3500")]
+    [TestCase(".hidden", null, "hidden")]
+    [TestCase("\u001b[2J<script>", "490154203237518", "2J_script-7518")]
+    public void For_ModelAndImeiDigits_FileSafe(string model, string? imei, string name)
+    {
+        var identity = new DeviceIdentity("t", "at", null, model, null, imei is null ? [] : [imei], null, []);
+        Assert.That(ConformityLab.Harness.DeviceNames.For(identity, "fallback"), Is.EqualTo(name));
+    }
+
+    [Test]
+    public void For_NeverLongerThan64_NeverADotFirst()
+    {
+        var name = ConformityLab.Harness.DeviceNames.For(new DeviceIdentity("t", "at", null, "." + new string('m', 500), null, ["490154203237518"], null, []), "f");
+        Assert.That(name, Has.Length.LessThanOrEqualTo(64));
+        Assert.That(name, Does.Not.StartWith("."));
+        Assert.That(name, Does.EndWith("-7518"));
+    }
+
+    [Test]
+    public void ForTarget_NeverAnAddressAndPort() =>
+        Assert.That(ConformityLab.Harness.DeviceNames.ForTarget(new ConformityLab.Harness.AdbDeviceTarget(new ConformityLab.Adb.AdbTarget("127.0.0.1:44909", new ConformityLab.Adb.AdbServerAddress("127.0.0.1", 5037)))), Is.EqualTo("adb-device"));
+}

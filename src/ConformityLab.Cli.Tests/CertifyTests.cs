@@ -69,8 +69,9 @@ public class CertifyTests
         // JUnit: one suite per device, failures and errors where run.json has them.
         var junit = XDocument.Load(Path.Combine(outDir, "junit.xml")).Root!;
         var suites = junit.Elements("testsuite").ToDictionary(s => (string)s.Attribute("name")!);
-        Assert.That((int)suites["sim-mtk-counterfeit-phone"].Attribute("failures")!, Is.EqualTo(fake.Values.Count(v => v == "fail")));
-        Assert.That((int)suites["sim-quectel-ec25"].Attribute("failures")!, Is.Zero);
+        string Name(string target) => devices[target].GetProperty("name").GetString()!;
+        Assert.That((int)suites[Name("sim:mtk-counterfeit-phone")].Attribute("failures")!, Is.EqualTo(fake.Values.Count(v => v == "fail")));
+        Assert.That((int)suites[Name("sim:quectel-ec25")].Attribute("failures")!, Is.Zero);
         Assert.That((int)suites[deadDevice.GetProperty("name").GetString()!].Attribute("errors")!, Is.EqualTo(genuine.Count));
 
         // Allure: the real generator reads our results and counts what run.json says.

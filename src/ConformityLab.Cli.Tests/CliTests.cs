@@ -74,9 +74,10 @@ public class CliTests
         Assert.That(r.ExitCode, Is.EqualTo(2), "a device could not be run");
         Assert.That(r.Stdout, Does.Contain("3 devices: 2 identified, 1 with non-conformities").And.Contain("1 could not run"));
         Assert.That(r.Stderr, Does.Contain("[3/3]"), "progress is reported as devices finish");
-        var genuineJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, Path.GetFileName(genuine.Link) + ".json"))).RootElement;
+        // Files are named as a person would name the device: its model and the last digits of its IMEI.
+        var genuineJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "nRF9160-SICA-1259.json"))).RootElement;
         Assert.That(genuineJson.GetProperty("imeis")[0].GetString(), Is.EqualTo("352404610301259"));
-        var fakeJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, Path.GetFileName(fake.Link) + ".json"))).RootElement;
+        var fakeJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "SM-S928B-2345.json"))).RootElement;
         Assert.That(fakeJson.GetProperty("manufacturer").GetString(), Is.EqualTo("SAMSUNG"));
         var deadJson = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, Path.GetFileName(dead.Link) + ".json"))).RootElement;
         Assert.That(deadJson.GetProperty("error").GetString(), Does.Contain("does not answer AT"));

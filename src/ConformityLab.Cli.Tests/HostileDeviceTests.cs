@@ -18,9 +18,10 @@ public partial class HostileDeviceTests
 
     private static void NoEscapeSequence(Cli.Result r)
     {
-        Assert.That(r.Stdout, Does.Not.Contain("\u001b"), "no ESC on stdout");
-        Assert.That(r.Stderr, Does.Not.Contain("\u001b"), "no ESC on stderr");
-        Assert.That(r.Stdout + r.Stderr, Does.Not.Contain("\u0007").And.Not.Contain("\0"));
+        // Ordinal, by char: a culture-aware Contains finds an ignorable control character in any string.
+        Assert.That(r.Stdout.Contains('\u001b', StringComparison.Ordinal), Is.False, "no ESC on stdout");
+        Assert.That(r.Stderr.Contains('\u001b', StringComparison.Ordinal), Is.False, "no ESC on stderr");
+        Assert.That((r.Stdout + r.Stderr).Any(c => c is '\u0007' or '\0' or '\u009b'), Is.False, "no BEL, NUL or CSI");
         Assert.That(r.Stderr, Does.Not.Contain("Unhandled exception").And.Not.Contain("   at "), "nothing crashed");
     }
 

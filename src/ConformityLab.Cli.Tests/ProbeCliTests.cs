@@ -9,7 +9,7 @@ namespace ConformityLab.Cli.Tests;
 [NonParallelizable]
 public class ProbeCliTests
 {
-    private static string TacSample
+    internal static string TacSample
     {
         get
         {

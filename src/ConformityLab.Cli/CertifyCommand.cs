@@ -25,18 +25,34 @@ internal static class CertifyCommand
         var plan = new Option<string>("--plan") { Description = "certification, pretest or customs", DefaultValueFactory = _ => "pretest" };
         var outDir = new Option<string?>("--out") { Description = "The run folder (default reports/run-<id>)" };
         var set = new Option<string[]>("--set") { Description = "A configuration value, key=value (Lab:Name=..., Sample:Id=...); repeatable", AllowMultipleArgumentsPerToken = false };
-        var deviceTimeout = new Option<double>("--device-timeout") { Description = "The longest one device's plan may take, in seconds", DefaultValueFactory = _ => 600 };
+        var deviceTimeout = new Option<double>("--device-timeout") { Description = "The longest one device's probes may take, in seconds (0.1 to 86400); a device that takes longer gets 'error' on its cases, and the run goes on", DefaultValueFactory = _ => 600 };
+        var runTimeout = new Option<double>("--run-timeout") { Description = "The longest the whole run may take, in seconds; past it the run stops, run.json says 'interrupted', and the exit code is 2", DefaultValueFactory = _ => 3600 };
         var command = new Command("certify", "Run a test plan on devices and write run.json, junit.xml, allure-results/ and transcripts")
         {
-            targets, plan, outDir, set, deviceTimeout,
+            targets, plan, outDir, set, deviceTimeout, runTimeout,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(targets)!, parse.GetValue(plan)!, parse.GetValue(outDir), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(targets)!, parse.GetValue(plan)!, parse.GetValue(outDir), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), parse.GetValue(runTimeout), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] targets, string plan, string? outDir, string[] set, double deviceTimeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] targets, string plan, string? outDir, string[] set, double deviceTimeout, double runTimeout, CancellationToken cancellationToken)
     {
-        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["plan"] = plan, ["dut"] = targets[0] };
+        if (deviceTimeout is < 0.1 or > 86400 || double.IsNaN(deviceTimeout))
+        {
+            return Fail($"--device-timeout must be between 0.1 and 86400 seconds, not {deviceTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        if (runTimeout is < 1 or > 604800 || double.IsNaN(runTimeout))
+        {
+            return Fail($"--run-timeout must be between 1 and 604800 seconds, not {runTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["plan"] = plan,
+            ["dut"] = targets[0],
+            ["DeviceTimeoutSeconds"] = deviceTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         foreach (var pair in set)
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
@@ -69,7 +85,7 @@ internal static class CertifyCommand
         parameters["dut"] = string.Join(';', targets);
         Console.Error.WriteLine($"conformitylab: plan '{settings.Plan}' on {targets.Length} device(s), {CaseCatalog.Planned(settings.Plan).Count} cases each; run folder {folder}");
 
-        var completed = await RunPlanAsync(settings.Plan, parameters, targets.Length, TimeSpan.FromSeconds(deviceTimeout), cancellationToken).ConfigureAwait(false);
+        var completed = await RunPlanAsync(settings.Plan, parameters, targets.Length, TimeSpan.FromSeconds(runTimeout), cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(folder, RunJsonSink.FileName);
         if (!File.Exists(path))
         {
@@ -78,10 +94,15 @@ internal static class CertifyCommand
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path, CancellationToken.None).ConfigureAwait(false));
         Summary(document.RootElement, folder, completed);
-        return completed ? ExitCode(document.RootElement) : ExitCodes.CouldNotRun;
+        return completed && document.RootElement.GetProperty("status").GetString() == "finished" ? ExitCode(document.RootElement) : ExitCodes.CouldNotRun;
     }
 
-    /// <summary>Runs the plan with NUnit's in-process runner, fixtures in parallel; false when it did not finish in time.</summary>
+    /// <summary>
+    /// Runs the plan with NUnit's in-process runner, fixtures in parallel. On SIGINT or SIGTERM
+    /// (the command's cancellation) or past the whole-run bound, the run is interrupted: every
+    /// device session is closed, run.json is rewritten as 'interrupted', and this returns false
+    /// within seconds, without waiting for cases that are still talking to devices.
+    /// </summary>
     private static async Task<bool> RunPlanAsync(string plan, Dictionary<string, string> parameters, int devices, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
@@ -92,15 +113,21 @@ internal static class CertifyCommand
         };
         runner.Load(typeof(DeviceCase).Assembly, settings);
         runner.RunAsync(new Listener(), TestFilter.FromXml($"<filter><cat>{System.Security.SecurityElement.Escape(plan)}</cat></filter>"));
-        using var registration = cancellationToken.Register(runner.StopRun);
-        var finished = await Task.Run(() => runner.WaitForCompletion((int)Math.Min(int.MaxValue, timeout.TotalMilliseconds)), CancellationToken.None).ConfigureAwait(false);
-        if (!finished)
+        var completion = Task.Run(() => runner.WaitForCompletion(Timeout.Infinite), CancellationToken.None);
+        try
         {
-            Console.Error.WriteLine($"conformitylab: the plan did not finish within {timeout.TotalSeconds:0} s; stopping it (run.json holds every case that finished)");
-            runner.StopRun();
+            await completion.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return true;
         }
-
-        return finished && !cancellationToken.IsCancellationRequested;
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            var reason = e is TimeoutException ? $"the run did not finish within {timeout.TotalSeconds:0} s (--run-timeout)" : "stopped by a signal";
+            Console.Error.WriteLine($"conformitylab: {reason}; closing every device session and writing run.json as interrupted");
+            await LabRunFixture.InterruptAsync(reason).WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None).ConfigureAwait(false);
+            runner.StopRun();
+            await Task.WhenAny(completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+            return false;
+        }
     }
 
     /// <summary>The exit code of a run.json: the most serious of its devices' (see <see cref="ExitCodes"/>).</summary>

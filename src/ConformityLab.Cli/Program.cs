@@ -5,6 +5,8 @@ using Spectre.Console;
 // Redirected output (CI logs, files) has no terminal width; tables then use $COLUMNS or 200.
 if (Console.IsOutputRedirected)
 {
+    // A log or a pipe gets plain text: no colour codes, so nothing but the text itself is written.
+    AnsiConsole.Profile.Capabilities.Ansi = false;
     AnsiConsole.Profile.Width = int.TryParse(Environment.GetEnvironmentVariable("COLUMNS"), out var columns) && columns > 40 ? columns : 200;
 }
 
@@ -16,4 +18,6 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     ProbeCommand.Create(),
     CertifyCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+// SIGINT and SIGTERM cancel the command; certify then closes its device sessions and rewrites
+// run.json as interrupted, which needs a few seconds before the process is ended for it.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(25) }).ConfigureAwait(false);

@@ -47,7 +47,7 @@ public abstract class DeviceCase(string dut)
         var attribute = method.GetCustomAttribute<CaseAttribute>()!;
         var descriptor = CaseCatalog.ByFullName($"{GetType().FullName}.{method.Name}")!;
         var start = DateTimeOffset.UtcNow;
-        var session = await DeviceSessions.GetAsync(Dut, Settings.Probes);
+        var session = await DeviceSessions.GetAsync(Dut, Settings.Probes, Settings.DeviceTimeout);
         var finding = session.Error is { } error
             ? new Finding(attribute.Finding, Verdict.Error, $"the device could not be run: {error}", [])
             : session.Find(attribute.Finding)

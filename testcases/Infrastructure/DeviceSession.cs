@@ -45,10 +45,25 @@ public sealed class DeviceSession : IAsyncDisposable
     public Finding? Find(string findingId) =>
         Probes.FirstOrDefault(p => p.Finding.Id == findingId)?.Finding ?? Identification?.Findings.FirstOrDefault(f => f.Id == findingId);
 
-    /// <summary>Opens the device and runs every probe once. Never throws for a device fault: it is kept in <see cref="Error"/>.</summary>
-    public static async Task<DeviceSession> OpenAsync(string dut, ProbeSettings settings, CancellationToken cancellationToken)
+    /// <summary>A session that never opened, with the reason.</summary>
+    public static DeviceSession Failed(string dut, string error)
+    {
+        var session = new DeviceSession(dut) { Error = error };
+        session.Transcript.Note($"device could not be run: {error}");
+        return session;
+    }
+
+    /// <summary>
+    /// Opens the device and runs every probe once, within <paramref name="timeout"/>. Never throws
+    /// for a device fault, a device timeout or the run being stopped: each is kept in <see cref="Error"/>,
+    /// so every case of this device is <c>error</c> with that reason.
+    /// </summary>
+    public static async Task<DeviceSession> OpenAsync(string dut, ProbeSettings settings, TimeSpan timeout, CancellationToken abort)
     {
         var session = new DeviceSession(dut);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        bound.CancelAfter(timeout);
+        var cancellationToken = bound.Token;
         try
         {
             session.Target = dut.StartsWith("sim:", StringComparison.OrdinalIgnoreCase)
@@ -64,6 +79,13 @@ public sealed class DeviceSession : IAsyncDisposable
         {
             session.Error = e.Message;
             session.Transcript.Note($"device could not be run: {e.Message}");
+        }
+        catch (OperationCanceledException) when (bound.IsCancellationRequested)
+        {
+            session.Error = abort.IsCancellationRequested
+                ? "interrupted: the run was stopped before this device finished"
+                : $"device timeout after {timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s: the device did not finish its probes in time";
+            session.Transcript.Note(session.Error);
         }
 
         return session;
@@ -117,13 +139,52 @@ public static class DeviceSessions
 {
     private static readonly ConcurrentDictionary<string, Lazy<Task<DeviceSession>>> Sessions = new(StringComparer.Ordinal);
 
-    /// <summary>The session of <paramref name="dut"/>, opening it (and running its probes) on first use.</summary>
-    public static Task<DeviceSession> GetAsync(string dut, ProbeSettings settings) =>
-        Sessions.GetOrAdd(dut, d => new Lazy<Task<DeviceSession>>(() => DeviceSession.OpenAsync(d, settings, CancellationToken.None))).Value;
+    // NUnit gives the cases no host object to hang the run on, so the stop signal of the run in
+    // this process lives here; InterruptAsync fires it and the next run gets a fresh one.
+    private static CancellationTokenSource _abort = new();
+
+    /// <summary>The session of <paramref name="dut"/>, opening it (and running its probes) on first use, bounded by <paramref name="timeout"/>.</summary>
+    public static Task<DeviceSession> GetAsync(string dut, ProbeSettings settings, TimeSpan timeout)
+    {
+        var abort = _abort.Token;
+        return Sessions.GetOrAdd(dut, d => new Lazy<Task<DeviceSession>>(() => OpenBoundedAsync(d, settings, timeout, abort))).Value;
+    }
+
+    /// <summary>Stops every session in progress: their probes are cancelled and their cases become errors.</summary>
+    public static void Abort() => _abort.Cancel();
+
+    /// <summary>A fresh stop signal for the next run in this process.</summary>
+    public static void Reset()
+    {
+        if (_abort.IsCancellationRequested)
+        {
+            _abort = new CancellationTokenSource();
+        }
+    }
+
+    /// <summary>
+    /// Even a call that ignores cancellation (a blocking open of a port) cannot hold a case past
+    /// the device timeout: the case gets an errored session a few seconds after the bound.
+    /// </summary>
+    private static async Task<DeviceSession> OpenBoundedAsync(string dut, ProbeSettings settings, TimeSpan timeout, CancellationToken abort)
+    {
+        var open = DeviceSession.OpenAsync(dut, settings, timeout, abort);
+        try
+        {
+            return await open.WaitAsync(timeout + TimeSpan.FromSeconds(5), abort).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            _ = open.ContinueWith(t => t.Result.DisposeAsync().AsTask(), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            return DeviceSession.Failed(dut, e is TimeoutException
+                ? $"device timeout after {timeout.TotalSeconds.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)} s: the device's session did not even open"
+                : "interrupted: the run was stopped before this device finished");
+        }
+    }
 
     /// <summary>The session of <paramref name="dut"/> if it was opened, without opening it.</summary>
     public static async Task<DeviceSession?> PeekAsync(string dut) =>
-        Sessions.TryGetValue(dut, out var lazy) && lazy.IsValueCreated ? await lazy.Value.ConfigureAwait(false) : null;
+        Sessions.TryGetValue(dut, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompleted ? await lazy.Value.ConfigureAwait(false) : null;
 
     /// <summary>Removes and closes the session of <paramref name="dut"/>, returning it (still readable) if it was opened.</summary>
     public static async Task<DeviceSession?> CloseAsync(string dut)
@@ -133,7 +194,17 @@ public static class DeviceSessions
             return null;
         }
 
-        var session = await lazy.Value.ConfigureAwait(false);
+        // After an abort the open finishes within moments; never wait on it longer than that.
+        DeviceSession session;
+        try
+        {
+            session = await lazy.Value.WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+
         await session.DisposeAsync().ConfigureAwait(false);
         return session;
     }

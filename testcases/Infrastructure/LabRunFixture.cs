@@ -24,6 +24,7 @@ public sealed class LabRunFixture
     [OneTimeSetUp]
     public async Task PlanAsync()
     {
+        DeviceSessions.Reset();
         var settings = LabSettings.FromTestContext();
         Settings = settings;
         var run = RunWriter.Planned(settings, settings.Duts, DateTimeOffset.UtcNow);
@@ -60,7 +61,25 @@ public sealed class LabRunFixture
     }
 
     [OneTimeTearDown]
-    public async Task ReportAsync()
+    public Task ReportAsync() => FinishAsync("finished");
+
+    /// <summary>
+    /// Stops the run in progress (SIGINT, SIGTERM, a whole-run bound): every device session is
+    /// cancelled and closed (serial ports unlocked, ADB connections closed, simulators stopped),
+    /// and run.json, junit.xml and allure-results/ are written with the status <c>interrupted</c>.
+    /// Cases that did not run keep a null verdict, so no device can conform. Returns the run folder,
+    /// or null when no run was in progress.
+    /// </summary>
+    public static async Task<string?> InterruptAsync(string reason)
+    {
+        DeviceSessions.Abort();
+        var folder = _out;
+        TestContext.Progress.WriteLine($"ConformityLab: run interrupted ({reason}); closing the device sessions");
+        await FinishAsync("interrupted");
+        return folder;
+    }
+
+    private static async Task FinishAsync(string status)
     {
         if (_run is null || _out is null)
         {
@@ -70,6 +89,11 @@ public sealed class LabRunFixture
         await Gate.WaitAsync();
         try
         {
+            if (_run is null || _out is null)
+            {
+                return;
+            }
+
             var closed = new List<(DeviceRun Device, DeviceSession? Session)>();
             foreach (var planned in _run.Devices)
             {
@@ -84,7 +108,8 @@ public sealed class LabRunFixture
                 devices.Add(closed[i].Session is { } session ? await RunWriter.WithTranscriptAsync(named[i], session, _out, CancellationToken.None) : named[i]);
             }
 
-            var run = _run with { Devices = devices, Finished = DateTimeOffset.UtcNow, Status = "finished" };
+            var complete = devices.All(d => d.Cases.All(c => c.Verdict is not null));
+            var run = _run with { Devices = devices, Finished = DateTimeOffset.UtcNow, Status = status == "finished" && !complete ? "interrupted" : status };
             var sinks = RunWriter.Sinks();
             await sinks.WriteAsync(run, _out, CancellationToken.None);
             foreach (var failure in sinks.Failures)

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace ConformityLab.Cli.Tests;
+
+/// <summary>
+/// A partial run never says "conforms": certify cut short by SIGINT or SIGTERM stops within
+/// seconds, closes its device sessions and rewrites run.json as interrupted; a device lost
+/// mid-session (a modem unplugged, a handset gone) makes every case that did not get its
+/// evidence an error, the device error, and the exit code 2.
+/// </summary>
+[NonParallelizable]
+public class InterruptAndFaultTests
+{
+    [TestCase("INT")]
+    [TestCase("TERM")]
+    public async Task Certify_CutShortBySignal_StopsWithinSeconds_RunJsonInterrupted_NeverConforms(string signal)
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), $"certify-{signal}-{Guid.NewGuid():N}");
+
+        // A long battery window keeps the handset busy, so the signal lands mid-session.
+        using var process = Process.Start(Cli.StartInfo("certify", "sim:genuine-pixel8-android14", "sim:quectel-ec25", "--plan", "certification", "--out", outDir,
+            "--set", "Battery:SampleSeconds=120", "--set", "Battery:IntervalSeconds=1"))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var runJson = Path.Combine(outDir, "run.json");
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(60) && !(File.Exists(runJson) && (await File.ReadAllTextAsync(runJson)).Contains("\"verdict\": \"pass\"", StringComparison.Ordinal)))
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.That(process.HasExited, Is.False, "the run was still going when the signal came");
+        using (var kill = Process.Start("kill", ["-s", signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        var signalled = Stopwatch.StartNew();
+        var exited = await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(30))) is Task t && process.HasExited;
+        if (!exited)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        Assert.That(exited, Is.True, "certify stops within 30 s of the signal\n" + await stderr);
+        Assert.That(signalled.Elapsed, Is.LessThan(TimeSpan.FromSeconds(30)));
+        Assert.That(process.ExitCode, Is.EqualTo(2), await stderr + await stdout);
+
+        using var json = JsonDocument.Parse(await File.ReadAllTextAsync(runJson));
+        var run = json.RootElement;
+        Assert.That(run.GetProperty("status").GetString(), Is.EqualTo("interrupted"));
+        Assert.That(run.GetProperty("conformity").GetString(), Is.Not.EqualTo("conforms"));
+        foreach (var device in run.GetProperty("devices").EnumerateArray())
+        {
+            Assert.That(device.GetProperty("conformity").GetString(), Is.Not.EqualTo("conforms"), device.GetProperty("target").GetString());
+        }
+
+        Assert.That(Directory.GetFiles(Path.GetTempPath(), "conformitylab-dut-*"), Is.Empty.Or.All.Not.Contains("quectel-ec25-" + process.Id), "no pty link left behind");
+        Directory.Delete(outDir, recursive: true);
+    }
+
+    [Test]
+    public async Task ModemUnplugged_MidSession_CasesWithoutEvidenceAreErrors_DeviceError_Exit2()
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), $"certify-unplug-{Guid.NewGuid():N}");
+        var r = await Cli.RunAsync("certify", "sim:fault-unplug-mid-probe", "--plan", "certification", "--out", outDir, "--set", "TacDb=" + ProbeCliTests.TacSample);
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.Stderr);
+        var device = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "run.json"))).RootElement.GetProperty("devices")[0];
+        Assert.That(device.GetProperty("overall").GetString(), Is.EqualTo("error"));
+        Assert.That(device.GetProperty("conformity").GetString(), Is.EqualTo("undetermined"));
+        var cases = device.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+        Assert.That(cases["REP-001"].GetProperty("verdict").GetString(), Is.EqualTo("error"));
+        Assert.That(cases["REP-001"].GetProperty("reason").GetString(), Does.Contain("lost"));
+        Assert.That(cases["IDN-002"].GetProperty("verdict").GetString(), Is.EqualTo("pass"), "evidence read before the fault stands");
+        Directory.Delete(outDir, recursive: true);
+    }
+
+    [Test]
+    public async Task HandsetGone_MidSession_BatteryCasesAreErrors_Exit2()
+    {
+        await using var server = await Cli.StartAdbServerAsync();
+        var port = Cli.FreePort();
+        using var sim = Process.Start(Cli.StartInfo("sim", "genuine-pixel8-android14", "--adb-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)))!;
+        await Cli.WaitForListenerAsync(port);
+        await server.AttachAsync("127.0.0.1", port, CancellationToken.None);
+        var outDir = Path.Combine(Path.GetTempPath(), $"certify-gone-{Guid.NewGuid():N}");
+        var certify = Cli.RunAsync("certify", $"adb:127.0.0.1:{port}?server=127.0.0.1:{server.Port}", "--plan", "certification", "--out", outDir,
+            "--set", "Battery:SampleSeconds=30", "--set", "Battery:IntervalSeconds=1");
+
+        // Unplug the handset while its battery is being sampled.
+        var log = Path.Combine(outDir, "run.json");
+        var watch = Stopwatch.StartNew();
+        while (!File.Exists(log) && watch.Elapsed < TimeSpan.FromSeconds(60))
+        {
+            await Task.Delay(100);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        sim.Kill(entireProcessTree: true);
+        var r = await certify;
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.Stderr);
+        var device = JsonDocument.Parse(await File.ReadAllTextAsync(log)).RootElement.GetProperty("devices")[0];
+        var cases = device.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!);
+        Assert.That(cases["HAZ-001"].GetProperty("verdict").GetString(), Is.EqualTo("error"), cases["HAZ-001"].GetProperty("reason").GetString());
+        Assert.That(cases["HAZ-002"].GetProperty("verdict").GetString(), Is.EqualTo("error"));
+        Assert.That(device.GetProperty("overall").GetString(), Is.EqualTo("error"));
+        Directory.Delete(outDir, recursive: true);
+    }
+}
