@@ -108,3 +108,80 @@ public class InterruptAndFaultTests
         Directory.Delete(outDir, recursive: true);
     }
 }
+
+/// <summary>
+/// A genuine device must be able to conform: with the sample TAC database and a declared
+/// specification, the genuine simulated modems and handsets conform under the certification plan
+/// and certify exits 0; the counterfeit, cloned, zeroed, rooted and overheating ones do not.
+/// </summary>
+[NonParallelizable]
+public class GenuineConformsTests
+{
+    private static async Task<JsonElement> CertifyAsync(string[] targets, int expectedExit, params string[] settings)
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), $"certify-genuine-{Guid.NewGuid():N}");
+        string[] args = ["certify", .. targets, "--plan", "certification", "--out", outDir, "--set", "TacDb=" + ProbeCliTests.TacSample,
+            "--set", "Battery:SampleSeconds=2", "--set", "Battery:IntervalSeconds=0.5", .. settings.SelectMany(s => new[] { "--set", s })];
+        var r = await Cli.RunAsync(args);
+        var run = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "run.json"))).RootElement.Clone();
+        var report = string.Join("\n", run.GetProperty("devices").EnumerateArray().SelectMany(d => d.GetProperty("cases").EnumerateArray()
+            .Where(c => c.GetProperty("role").GetString() == "normative" && c.GetProperty("verdict").GetString() is not ("pass" or "none"))
+            .Select(c => $"{d.GetProperty("target").GetString()} {c.GetProperty("id").GetString()} {c.GetProperty("verdict").GetString()}: {c.GetProperty("reason").GetString()}")));
+        Assert.That(r.ExitCode, Is.EqualTo(expectedExit), report + "\n" + r.Stderr);
+        Directory.Delete(outDir, recursive: true);
+        return run;
+    }
+
+    [Test]
+    public async Task GenuineModems_Conform_Exit0()
+    {
+        var run = await CertifyAsync(["sim:quectel-ec25", "sim:simcom-sim7600", "sim:simcom-sim800", "sim:ublox-lara-r211", "sim:huawei-me909s", "sim:nordic-nrf9160", "sim:sierra-mc7455"], 0);
+        Assert.That(run.GetProperty("devices").EnumerateArray().Select(d => d.GetProperty("conformity").GetString()), Has.All.EqualTo("conforms"));
+        Assert.That(run.GetProperty("status").GetString(), Is.EqualTo("finished"));
+    }
+
+    [TestCase("genuine-pixel8-android14", "8", "128", "Google Tensor G3")]
+    [TestCase("dualsim-android8", "4", "64", "Snapdragon 660")]
+    [TestCase("lockeddown-android15", "8", "128", "Exynos 1480")]
+    public async Task GenuineHandset_WithItsDeclaredSpecification_Conforms_Exit0(string profile, string ramGb, string storageGb, string chipset)
+    {
+        var run = await CertifyAsync(["sim:" + profile], 0, "Sample:Declared:RamGb=" + ramGb, "Sample:Declared:StorageGb=" + storageGb, "Sample:Declared:Chipset=" + chipset);
+        Assert.That(run.GetProperty("devices")[0].GetProperty("conformity").GetString(), Is.EqualTo("conforms"));
+    }
+
+    [TestCase("sim:mtk-counterfeit-phone")]
+    [TestCase("sim:quectel-bg96-zero-imei")]
+    [TestCase("sim:counterfeit-s23ultra")]
+    [TestCase("sim:rooted-tampered")]
+    [TestCase("sim:battery-overheat")]
+    public async Task CounterfeitClonedZeroedRootedOverheating_DoNotConform_Exit1(string target)
+    {
+        var run = await CertifyAsync([target], 1, "Sample:Declared:RamGb=8", "Sample:Declared:StorageGb=128");
+        Assert.That(run.GetProperty("devices")[0].GetProperty("conformity").GetString(), Is.EqualTo("does not conform"));
+    }
+}
+
+/// <summary>Bad arguments are "could not run" (2), never the non-conformity code, with one line that says what is wrong and where to look.</summary>
+public class BadArgumentsTests
+{
+    [TestCase("identify")]
+    [TestCase("identify", "/dev/x", "--timeout", "abc")]
+    [TestCase("probe", "a", "b")]
+    [TestCase("certify")]
+    [TestCase("identify", "/dev/x", "--bogus")]
+    [TestCase("certify", "sim:quectel-ec25", "--device-timeout", "0")]
+    public async Task ExitTwo_OneLine_PointsToHelp(params string[] args)
+    {
+        var r = await Cli.RunAsync(args);
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.Stdout + r.Stderr);
+        Assert.That(r.Stderr.Trim().Split('\n'), Has.Length.EqualTo(1), r.Stderr);
+        Assert.That(r.Stdout, Does.Not.Contain("Usage:"), "not the whole help text");
+    }
+
+    [Test]
+    public async Task DeviceTimeoutRange_ReadsRight()
+    {
+        var r = await Cli.RunAsync("certify", "sim:quectel-ec25", "--device-timeout", "0");
+        Assert.That(r.Stderr, Does.Contain("between 0.1 and 86400 seconds, not 0"));
+    }
+}

@@ -18,6 +18,15 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     ProbeCommand.Create(),
     CertifyCommand.Create(),
 };
+var parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Bad input is "could not run" (2), never the non-conformity code (1): one line, and where to look.
+    var command = string.Join(' ', parsed.CommandResult.Command.Name == root.Name ? [] : new[] { parsed.CommandResult.Command.Name });
+    Console.Error.WriteLine($"conformitylab: {parsed.Errors[0].Message}; see 'conformitylab {(command.Length > 0 ? command + " " : string.Empty)}--help'");
+    return ConformityLab.ExitCodes.CouldNotRun;
+}
+
 // SIGINT and SIGTERM cancel the command; certify then closes its device sessions and rewrites
 // run.json as interrupted, which needs a few seconds before the process is ended for it.
-return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(25) }).ConfigureAwait(false);
+return await parsed.InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(25) }).ConfigureAwait(false);

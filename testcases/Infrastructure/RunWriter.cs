@@ -52,20 +52,7 @@ public static class RunWriter
         return device with { TranscriptFile = relative, TranscriptSha256 = await RunJsonSink.HashFileAsync(path, cancellationToken).ConfigureAwait(false) };
     }
 
-    /// <summary>The output folder: the configured one, else <c>reports/run-&lt;id&gt;</c> in the repository (or the working folder).</summary>
-    public static string OutputFolder(LabSettings settings, RunRecord run)
-    {
-        if (settings.Out is { } configured)
-        {
-            return Path.GetFullPath(configured);
-        }
-
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ConformityLab.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? Directory.GetCurrentDirectory(), "reports", $"run-{run.RunId}");
-    }
+    /// <summary>The output folder: the configured one, else <c>reports/run-&lt;id&gt;</c> under the working folder.</summary>
+    public static string OutputFolder(LabSettings settings, RunRecord run) =>
+        settings.Out is { } configured ? Path.GetFullPath(configured) : Path.Combine(Directory.GetCurrentDirectory(), "reports", $"run-{run.RunId}");
 }
