@@ -185,3 +185,43 @@ public class BadArgumentsTests
         Assert.That(r.Stderr, Does.Contain("between 0.1 and 86400 seconds, not 0"));
     }
 }
+
+/// <summary>sim:&lt;profile&gt; targets work in identify and probe as they do in certify, and the dead-device time is the one the README states.</summary>
+[NonParallelizable]
+public class SimTargetTests
+{
+    [Test]
+    public async Task Identify_SimTargets_ModemAndHandset()
+    {
+        var r = await Cli.RunAsync("identify", "sim:quectel-ec25", "sim:genuine-pixel8-android14", "--json");
+        Assert.That(r.ExitCode, Is.AnyOf(0, 3), r.Stderr);
+        var devices = JsonDocument.Parse(r.Stdout).RootElement.EnumerateArray().ToList();
+        Assert.That(devices.Select(d => d.GetProperty("imeis")[0].GetString()), Is.EqualTo(new[] { "861700031234563", "358630142183500" }));
+    }
+
+    [Test]
+    public async Task Probe_SimTarget()
+    {
+        var r = await Cli.RunAsync("probe", "sim:mtk-counterfeit-phone", "--json");
+        Assert.That(r.ExitCode, Is.EqualTo(1), r.Stderr);
+        Assert.That(JsonDocument.Parse(r.Stdout).RootElement.GetProperty("conformity").GetString(), Is.EqualTo("does not conform"));
+    }
+
+    [Test]
+    public async Task Identify_UnknownSimProfile_ExitTwo_OneLine()
+    {
+        var r = await Cli.RunAsync("identify", "sim:no-such-profile");
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Stderr, Does.Contain("no-such-profile"));
+    }
+
+    [Test]
+    public async Task DeadDevice_GivesUpInAboutTheTimeTheReadmeStates()
+    {
+        // README: "a dead one within about 8 s with the defaults: up to 1 s settle, 3 s for the AT probe, then 2 s + 2 s resynchronising".
+        await using var dead = await Cli.SimProcess.StartAsync("dead");
+        var r = await Cli.RunAsync("identify", dead.Link);
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Elapsed, Is.InRange(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(12)), "about 8 s, plus process start-up");
+    }
+}

@@ -16,7 +16,7 @@ internal static class IdentifyCommand
 
     public static Command Create()
     {
-        var targets = new Argument<string[]>("target") { Description = "serial:<device path>[?baud=115200&databits=8&parity=none&stopbits=1], a bare /dev path, or adb:<serial>[?server=host:port]; several may be given", Arity = ArgumentArity.OneOrMore };
+        var targets = new Argument<string[]>("target") { Description = "serial:<device path>[?baud=115200&databits=8&parity=none&stopbits=1], a bare /dev path, adb:<serial>[?server=host:port], or sim:<profile> (a simulated device, started and stopped by the command); several may be given", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print JSON: one object for one target, an array for several" };
         var timeout = new Option<double>("--timeout") { Description = "Each AT command's timeout in seconds (ADB commands have their own, 15 s)", DefaultValueFactory = _ => 3 };
         var transcript = new Option<string?>("--transcript") { Description = "Save every byte exchanged (JSON Lines) to this file, even when identification fails (one target only; use --out for several)" };
@@ -25,7 +25,7 @@ internal static class IdentifyCommand
         {
             targets, json, timeout, transcript, outDir,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(targets)!, parse.GetValue(json), parse.GetValue(timeout), parse.GetValue(transcript), parse.GetValue(outDir), ct));
+        command.SetAction((parse, ct) => SimulatedTargets.RunAsync(parse.GetValue(targets)!, t => RunAsync(t, parse.GetValue(json), parse.GetValue(timeout), parse.GetValue(transcript), parse.GetValue(outDir), ct), ct));
         return command;
     }
 

@@ -16,7 +16,7 @@ internal static class ProbeCommand
 {
     public static Command Create()
     {
-        var target = new Argument<string?>("target") { Description = "serial:<device path>[?baud=...], a bare /dev path, or adb:<serial>[?server=host:port]", Arity = ArgumentArity.ZeroOrOne };
+        var target = new Argument<string?>("target") { Description = "serial:<device path>[?baud=...], a bare /dev path, adb:<serial>[?server=host:port], or sim:<profile> (a simulated device)", Arity = ArgumentArity.ZeroOrOne };
         var list = new Option<bool>("--list") { Description = "Print the probe catalogue (id, safety level, clause, title) and exit" };
         var json = new Option<bool>("--json") { Description = "Print JSON: the identity (as identify --json) under \"identity\", every probe's finding and series under \"probes\"" };
         var tacDb = new Option<string?>("--tac-db") { Description = "A GSMA-format TAC file (TAC|Manufacturer|Model_Name|Bands|Allocation_Date|Device_Type|Optional_Fields); without one the TAC checks are inconc" };
@@ -34,7 +34,9 @@ internal static class ProbeCommand
         command.Aliases.Add("probes");
         command.SetAction((parse, ct) => parse.GetValue(list)
             ? Task.FromResult(ListCatalogue(parse.GetValue(json)))
-            : RunAsync(parse.GetValue(target), parse.GetValue(json), parse.GetValue(tacDb), parse.GetValue(allowIntrusive), parse.GetValue(sampleSeconds), parse.GetValue(sampleInterval), parse.GetValue(only), parse.GetValue(timeout), parse.GetValue(transcript), parse.GetValue(spec), ct));
+            : parse.GetValue(target) is not { } one
+                ? RunAsync(null, parse.GetValue(json), parse.GetValue(tacDb), parse.GetValue(allowIntrusive), parse.GetValue(sampleSeconds), parse.GetValue(sampleInterval), parse.GetValue(only), parse.GetValue(timeout), parse.GetValue(transcript), parse.GetValue(spec), ct)
+                : SimulatedTargets.RunAsync([one], t => RunAsync(t[0], parse.GetValue(json), parse.GetValue(tacDb), parse.GetValue(allowIntrusive), parse.GetValue(sampleSeconds), parse.GetValue(sampleInterval), parse.GetValue(only), parse.GetValue(timeout), parse.GetValue(transcript), parse.GetValue(spec), ct), ct));
         return command;
     }
 

@@ -66,8 +66,8 @@ public sealed class DeviceSession : IAsyncDisposable
         var cancellationToken = bound.Token;
         try
         {
-            session.Target = dut.StartsWith("sim:", StringComparison.OrdinalIgnoreCase)
-                ? await session.StartSimulatorAsync(dut["sim:".Length..], cancellationToken).ConfigureAwait(false)
+            session.Target = SimulatedTarget.Is(dut)
+                ? await session.StartSimulatorAsync(dut, cancellationToken).ConfigureAwait(false)
                 : DeviceTarget.TryParse(dut, out var target, out var error) ? target! : throw new InvalidOperationException(error);
             session.Transcript = new Transcript(session.Target.Text);
             var options = await settings.ToOptionsAsync(cancellationToken).ConfigureAwait(false);
@@ -91,6 +91,13 @@ public sealed class DeviceSession : IAsyncDisposable
         return session;
     }
 
+    private async Task<DeviceTarget> StartSimulatorAsync(string dut, CancellationToken cancellationToken)
+    {
+        var sim = await SimulatedTarget.StartAsync(dut, cancellationToken).ConfigureAwait(false);
+        _owned.Add(sim);
+        return sim.Target;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -100,33 +107,6 @@ public sealed class DeviceSession : IAsyncDisposable
         }
 
         _owned.Clear();
-    }
-
-    /// <summary>
-    /// <c>sim:&lt;profile&gt;</c>: a modem profile is served on a pty; an Android profile behind an
-    /// isolated real adb server on a free loopback port, attached with <c>host:connect</c>.
-    /// </summary>
-    private async Task<DeviceTarget> StartSimulatorAsync(string profile, CancellationToken cancellationToken)
-    {
-        if (AndroidProfiles.List().Contains(profile, StringComparer.Ordinal))
-        {
-            var server = await AdbServerProcess.StartIsolatedAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-            _owned.Add(server);
-            var sim = await AndroidDeviceSimulator.StartAsync(AndroidProfiles.Load(profile), new AndroidSimulatorOptions(), cancellationToken).ConfigureAwait(false);
-            _owned.Add(sim);
-            await server.AttachAsync("127.0.0.1", sim.Port, cancellationToken).ConfigureAwait(false);
-            return new AdbDeviceTarget(new AdbTarget(sim.Serial, server.Address));
-        }
-
-        var link = Path.Combine(Path.GetTempPath(), $"conformitylab-dut-{profile}-{Guid.NewGuid():N}");
-        var modem = SimulatedModem.Start(ModemProfiles.Load(profile), link);
-        _owned.Add(new Cleanup(() => { modem.Dispose(); return Task.CompletedTask; }));
-        return new SerialDeviceTarget(new ConformityLab.Transport.SerialTarget(modem.PortPath));
-    }
-
-    private sealed class Cleanup(Func<Task> action) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await action().ConfigureAwait(false);
     }
 }
 
