@@ -23,20 +23,8 @@ public sealed class AdbIdentifier
     public async Task<Identification> IdentifyAsync(AdbTarget target, Transcript? transcript, CancellationToken cancellationToken)
     {
         transcript ??= new Transcript(target.ToString());
-        var client = new AdbClient(new AdbClientOptions { Address = target.Server, Transcript = transcript });
-
-        // A device the server does not have, or has offline or unauthorized, cannot be run at all:
-        // say so in one line rather than returning an identity with nothing in it.
-        var devices = await client.ListDevicesAsync(null, cancellationToken).ConfigureAwait(false);
-        var device = devices.FirstOrDefault(d => d.Serial == target.Serial);
-        if (device is null || device.State != "device")
-        {
-            var attached = devices.Count == 0 ? "none" : string.Join(", ", devices.Select(d => $"{d.Serial} ({d.State})"));
-            throw new AdbException(device is null
-                ? $"{target.Serial}: not attached to the adb server at {client.Address} (attached: {attached}); for a TCP device run 'adb connect {target.Serial}'"
-                : $"{target.Serial}: the adb server reports it '{device.State}', not ready (unlock it and accept the USB debugging prompt)");
-        }
-
+        await using var connection = await AdbConnection.OpenAsync(new AdbDeviceTarget(target), transcript, cancellationToken).ConfigureAwait(false);
+        var client = connection.Client;
         var result = await new AdbIdentityReader(client, _options).ReadAsync(target.Serial, cancellationToken).ConfigureAwait(false);
         var findings = SessionFaults.Apply(AndroidChecks.Evaluate(result.Identity, result.Evidence), result.Fault);
 

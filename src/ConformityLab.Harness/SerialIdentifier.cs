@@ -25,24 +25,12 @@ public sealed class SerialIdentifier
     public async Task<Identification> IdentifyAsync(SerialTarget target, IdentifyOptions options, Transcript? transcript, CancellationToken cancellationToken)
     {
         transcript ??= new Transcript(target.ToString(), options.Time);
-        var transport = SerialTransport.Open(target, transcript);
-        await using (transport.ConfigureAwait(false))
+        var connection = await AtConnection.OpenAsync(new SerialDeviceTarget(target), new ConnectionOptions { Identify = options, Catalogue = _catalogue }, transcript, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var channelOptions = new AtChannelOptions
-            {
-                DeviceName = target.Path,
-                DefaultTimeout = options.CommandTimeout,
-                UnsolicitedPrefixes = _catalogue.UnsolicitedPrefixes,
-            };
-            var channel = new AtChannel(transport.Stream, channelOptions, transcript, options.Time, leaveOpen: true);
-            await using (channel.ConfigureAwait(false))
-            {
-                await AtSession.StartAsync(channel, options.Settle, cancellationToken).ConfigureAwait(false);
-                var result = await new AtIdentityReader(channel, _catalogue).ReadAsync(target.ToString(), cancellationToken).ConfigureAwait(false);
-                var findings = SessionFaults.Apply(IdentifierChecks.Evaluate(result.Identity), result.Fault);
-
-                return new Identification(result.Identity, findings, transcript, channel.Unsolicited.Select(u => u.ToString()).ToList());
-            }
+            var result = await new AtIdentityReader(connection.Channel, _catalogue).ReadAsync(target.ToString(), cancellationToken).ConfigureAwait(false);
+            var findings = SessionFaults.Apply(IdentifierChecks.Evaluate(result.Identity), result.Fault);
+            return new Identification(result.Identity, findings, transcript, connection.Channel.Unsolicited.Select(u => u.ToString()).ToList());
         }
     }
 }

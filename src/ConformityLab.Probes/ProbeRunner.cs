@@ -64,59 +64,48 @@ public static class ProbeRunner
     {
         var total = selected.Count + 1;
         progress?.Report(new ProbeProgress("identify", 0, total, "identifying over AT"));
-        var catalogue = VendorCatalogue.LoadBuiltIn();
-        var transport = SerialTransport.Open(target, transcript);
-        await using (transport.ConfigureAwait(false))
+        var connection = await AtConnection.OpenAsync(new SerialDeviceTarget(target), new ConnectionOptions { Identify = options.Identify, AllowIntrusive = options.AllowIntrusive }, transcript, cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
         {
-            var channelOptions = new AtChannelOptions
-            {
-                DeviceName = target.Path,
-                DefaultTimeout = options.Identify.CommandTimeout,
-                UnsolicitedPrefixes = catalogue.UnsolicitedPrefixes,
-                AllowIntrusive = options.AllowIntrusive,
-            };
-            var channel = new AtChannel(transport.Stream, channelOptions, transcript, options.Identify.Time, leaveOpen: true);
-            await using (channel.ConfigureAwait(false))
-            {
-                await AtSession.StartAsync(channel, options.Identify.Settle, cancellationToken).ConfigureAwait(false);
-                var read = await new AtIdentityReader(channel, catalogue).ReadAsync(target.ToString(), cancellationToken).ConfigureAwait(false);
-                var findings = SessionFaults.Apply(IdentifierChecks.Evaluate(read.Identity), read.Fault);
-                string? Lost() => read.Fault ?? channel.GoneReason;
+            var channel = connection.Channel;
+            var catalogue = connection.Catalogue;
+            var read = await new AtIdentityReader(channel, catalogue).ReadAsync(target.ToString(), cancellationToken).ConfigureAwait(false);
+            var findings = SessionFaults.Apply(IdentifierChecks.Evaluate(read.Identity), read.Fault);
+            string? Lost() => read.Fault ?? channel.GoneReason;
 
-                var results = new List<ProbeResult>();
-                var step = 1;
-                foreach (var probe in selected)
+            var results = new List<ProbeResult>();
+            var step = 1;
+            foreach (var probe in selected)
+            {
+                progress?.Report(new ProbeProgress(probe.Id, step++, total, probe.Title));
+                Finding finding;
+                if (!probe.Transports.HasFlag(ProbeTransports.At))
                 {
-                    progress?.Report(new ProbeProgress(probe.Id, step++, total, probe.Title));
-                    Finding finding;
-                    if (!probe.Transports.HasFlag(ProbeTransports.At))
+                    finding = ProbeChecks.NotApplicable(probe, "AT (serial)");
+                }
+                else if (Lost() is { } lost && NeedsDevice(probe))
+                {
+                    finding = SessionFaults.Lost(probe.Id, lost);
+                }
+                else if (probe.Level == SafetyLevel.Intrusive && !options.AllowIntrusive)
+                {
+                    finding = ProbeChecks.NotAllowed(probe);
+                }
+                else
+                {
+                    finding = await Guard(probe, () => RunAtProbeAsync(probe, channel, catalogue, read.Identity, options, transcript, cancellationToken), cancellationToken).ConfigureAwait(false);
+                    if (Lost() is { } lostDuring && NeedsDevice(probe))
                     {
-                        finding = ProbeChecks.NotApplicable(probe, "AT (serial)");
+                        finding = SessionFaults.CutShort(finding, lostDuring);
                     }
-                    else if (Lost() is { } lost && NeedsDevice(probe))
-                    {
-                        finding = SessionFaults.Lost(probe.Id, lost);
-                    }
-                    else if (probe.Level == SafetyLevel.Intrusive && !options.AllowIntrusive)
-                    {
-                        finding = ProbeChecks.NotAllowed(probe);
-                    }
-                    else
-                    {
-                        finding = await Guard(probe, () => RunAtProbeAsync(probe, channel, catalogue, read.Identity, options, transcript, cancellationToken), cancellationToken).ConfigureAwait(false);
-                        if (Lost() is { } lostDuring && NeedsDevice(probe))
-                        {
-                            finding = SessionFaults.CutShort(finding, lostDuring);
-                        }
-                    }
-
-                    results.Add(new ProbeResult(probe, finding, []));
                 }
 
-                progress?.Report(new ProbeProgress("done", total, total, "done"));
-                var identification = new Identification(read.Identity, findings, transcript, channel.Unsolicited.Select(u => u.ToString()).ToList());
-                return new ProbeReport(identification, results);
+                results.Add(new ProbeResult(probe, finding, []));
             }
+
+            progress?.Report(new ProbeProgress("done", total, total, "done"));
+            var identification = new Identification(read.Identity, findings, transcript, channel.Unsolicited.Select(u => u.ToString()).ToList());
+            return new ProbeReport(identification, results);
         }
     }
 
@@ -205,16 +194,8 @@ public static class ProbeRunner
     {
         var total = selected.Count + 1;
         progress?.Report(new ProbeProgress("identify", 0, total, "identifying over ADB"));
-        var client = new AdbClient(new AdbClientOptions { Address = target.Server, Transcript = transcript });
-        var devices = await client.ListDevicesAsync(null, cancellationToken).ConfigureAwait(false);
-        var device = devices.FirstOrDefault(d => d.Serial == target.Serial);
-        if (device is null || device.State != "device")
-        {
-            throw new AdbException(device is null
-                ? $"{target.Serial}: not attached to the adb server at {client.Address}; for a TCP device run 'adb connect {target.Serial}'"
-                : $"{target.Serial}: the adb server reports it '{device.State}', not ready");
-        }
-
+        await using var connection = await AdbConnection.OpenAsync(new AdbDeviceTarget(target), transcript, cancellationToken).ConfigureAwait(false);
+        var client = connection.Client;
         var read = await new AdbIdentityReader(client).ReadAsync(target.Serial, cancellationToken).ConfigureAwait(false);
         var selectedIds = selected.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
         var findings = SessionFaults.Apply(AndroidChecks.Evaluate(read.Identity, read.Evidence).Where(f => !(OwnedMarkerIds.Contains(f.Id) && selectedIds.Contains(f.Id))), read.Fault);

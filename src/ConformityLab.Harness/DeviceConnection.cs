@@ -1,0 +1,157 @@
+using ConformityLab.Adb;
+using ConformityLab.At;
+using ConformityLab.Transport;
+
+namespace ConformityLab.Harness;
+
+/// <summary>How a device is opened.</summary>
+public sealed record ConnectionOptions
+{
+    /// <summary>AT timeouts, settle and clock.</summary>
+    public IdentifyOptions Identify { get; init; } = new();
+
+    /// <summary>Whether the AT channel may send identifier write forms (only an intrusive probe the operator opted into).</summary>
+    public bool AllowIntrusive { get; init; }
+
+    /// <summary>The AT vendor catalogue; the built-in one when null.</summary>
+    public VendorCatalogue? Catalogue { get; init; }
+}
+
+/// <summary>
+/// One device under test, opened once (Mobly's controller contract: create, use, destroy):
+/// for a serial target the exclusive port, the AT channel and the settle until AT is answered;
+/// for an ADB target the client and the check that the server has the device, ready. identify,
+/// probe and certify all take their device through this type, so no command opens one its own way.
+/// </summary>
+public abstract class DeviceConnection : IAsyncDisposable
+{
+    private protected DeviceConnection(DeviceTarget target, Transcript transcript)
+    {
+        Target = target;
+        Transcript = transcript;
+    }
+
+    /// <summary>The target opened.</summary>
+    public DeviceTarget Target { get; }
+
+    /// <summary>Every byte exchanged with the device.</summary>
+    public Transcript Transcript { get; }
+
+    /// <summary>Opens <paramref name="target"/>.</summary>
+    /// <exception cref="IOException">The device could not be opened or does not answer (missing, busy or dead port; no adb server; device not attached or not ready).</exception>
+    public static async Task<DeviceConnection> OpenAsync(DeviceTarget target, ConnectionOptions options, Transcript transcript, CancellationToken cancellationToken) => target switch
+    {
+        SerialDeviceTarget s => await AtConnection.OpenAsync(s, options, transcript, cancellationToken).ConfigureAwait(false),
+        AdbDeviceTarget a => await AdbConnection.OpenAsync(a, transcript, cancellationToken).ConfigureAwait(false),
+        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "unknown kind of target"),
+    };
+
+    /// <inheritdoc />
+    public abstract ValueTask DisposeAsync();
+}
+
+/// <summary>A modem on a serial port: the exclusive port and its AT channel, settled and answering AT.</summary>
+public sealed class AtConnection : DeviceConnection
+{
+    private readonly SerialTransport _transport;
+
+    private AtConnection(SerialDeviceTarget target, SerialTransport transport, AtChannel channel, VendorCatalogue catalogue, Transcript transcript)
+        : base(target, transcript)
+    {
+        _transport = transport;
+        Channel = channel;
+        Catalogue = catalogue;
+        Serial = target.Serial;
+    }
+
+    /// <summary>The serial target.</summary>
+    public SerialTarget Serial { get; }
+
+    /// <summary>The AT channel.</summary>
+    public AtChannel Channel { get; }
+
+    /// <summary>The vendor catalogue in use.</summary>
+    public VendorCatalogue Catalogue { get; }
+
+    /// <summary>Opens the port exclusively, starts the AT channel and waits for the device to settle and answer AT.</summary>
+    /// <exception cref="SerialPortUnavailableException">The port is missing, busy or refused.</exception>
+    /// <exception cref="DeviceNotRespondingException">The device does not answer AT.</exception>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2000:Dispose objects before losing scope", Justification = "The port and the channel pass to the connection, which disposes both; on a failure they are disposed in the catch.")]
+    public static async Task<AtConnection> OpenAsync(SerialDeviceTarget target, ConnectionOptions options, Transcript transcript, CancellationToken cancellationToken)
+    {
+        var catalogue = options.Catalogue ?? VendorCatalogue.LoadBuiltIn();
+        var transport = SerialTransport.Open(target.Serial, transcript);
+        AtChannel? channel = null;
+        try
+        {
+            channel = new AtChannel(transport.Stream, new AtChannelOptions
+            {
+                DeviceName = target.Serial.Path,
+                DefaultTimeout = options.Identify.CommandTimeout,
+                UnsolicitedPrefixes = catalogue.UnsolicitedPrefixes,
+                AllowIntrusive = options.AllowIntrusive,
+            }, transcript, options.Identify.Time, leaveOpen: true);
+            await AtSession.StartAsync(channel, options.Identify.Settle, cancellationToken).ConfigureAwait(false);
+            return new AtConnection(target, transport, channel, catalogue, transcript);
+        }
+        catch
+        {
+            if (channel is not null)
+            {
+                await channel.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await transport.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public override async ValueTask DisposeAsync()
+    {
+        await Channel.DisposeAsync().ConfigureAwait(false);
+        await _transport.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>An Android device behind an adb server: the client, with the device attached and ready.</summary>
+public sealed class AdbConnection : DeviceConnection
+{
+    private AdbConnection(AdbDeviceTarget target, AdbClient client, AdbDevice device, Transcript transcript)
+        : base(target, transcript)
+    {
+        Client = client;
+        Device = device;
+        Serial = target.Adb.Serial;
+    }
+
+    /// <summary>The ADB client.</summary>
+    public AdbClient Client { get; }
+
+    /// <summary>The device as the server lists it.</summary>
+    public AdbDevice Device { get; }
+
+    /// <summary>The device's serial.</summary>
+    public string Serial { get; }
+
+    /// <summary>Checks that the server has the device and that it is ready (<c>device</c>), else says in one line what to do.</summary>
+    /// <exception cref="AdbException">The server is unavailable, or the device is not attached or not ready.</exception>
+    public static async Task<AdbConnection> OpenAsync(AdbDeviceTarget target, Transcript transcript, CancellationToken cancellationToken)
+    {
+        var client = new AdbClient(new AdbClientOptions { Address = target.Adb.Server, Transcript = transcript });
+        var devices = await client.ListDevicesAsync(null, cancellationToken).ConfigureAwait(false);
+        var device = devices.FirstOrDefault(d => d.Serial == target.Adb.Serial);
+        if (device is null || device.State != "device")
+        {
+            var attached = devices.Count == 0 ? "none" : string.Join(", ", devices.Select(d => $"{d.Serial} ({d.State})"));
+            throw new AdbException(device is null
+                ? $"{target.Adb.Serial}: not attached to the adb server at {client.Address} (attached: {attached}); for a TCP device run 'adb connect {target.Adb.Serial}'"
+                : $"{target.Adb.Serial}: the adb server reports it '{device.State}', not ready (unlock it and accept the USB debugging prompt)");
+        }
+
+        return new AdbConnection(target, client, device, transcript);
+    }
+
+    /// <inheritdoc />
+    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
