@@ -225,3 +225,57 @@ public class SimTargetTests
         Assert.That(r.Elapsed, Is.InRange(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(12)), "about 8 s, plus process start-up");
     }
 }
+
+/// <summary>
+/// Exclusive use of a serial port across processes, as root and as an ordinary user: System.IO.Ports
+/// lets a second process open the same pty, and root ignores TIOCEXCL, so the lab's own lock must
+/// refuse the second session with the same clear message either way.
+/// </summary>
+[NonParallelizable]
+[System.Runtime.Versioning.SupportedOSPlatform("linux")]
+public class ExclusiveOpenTests
+{
+    [TestCase(false)]
+    [TestCase(true)]
+    public async Task SecondProcess_IsRefused_WithOneClearMessage(bool asOrdinaryUser)
+    {
+        // The stalled modem keeps the first session waiting on its +CGMI answer for seconds.
+        await using var sim = await Cli.SimProcess.StartAsync("fault-stall-mid-reply");
+        var pts = new FileInfo(sim.Link).ResolveLinkTarget(true)!.FullName;
+        if (asOrdinaryUser)
+        {
+            // Let the ordinary user open the pty at all, so the lab's lock is what refuses it.
+            File.SetUnixFileMode(pts, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite);
+        }
+
+        using var first = Process.Start(Cli.StartInfo("identify", sim.Link))!;
+        var firstErr = first.StandardError.ReadToEndAsync();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.That(first.HasExited, Is.False, "the first session still holds the port");
+
+        var info = Cli.StartInfo("identify", pts);
+        if (asOrdinaryUser)
+        {
+            var original = info.FileName;
+            info.FileName = "setpriv";
+            info.ArgumentList.Insert(0, original);
+            foreach (var a in new[] { "--clear-groups", "--regid=nogroup", "--reuid=nobody" }.Reverse())
+            {
+                info.ArgumentList.Insert(0, a);
+            }
+
+            info.Environment["DOTNET_CLI_HOME"] = Path.GetTempPath();
+            info.Environment["HOME"] = Path.GetTempPath();
+        }
+
+        using var second = Process.Start(info)!;
+        var stderr = await second.StandardError.ReadToEndAsync();
+        await second.WaitForExitAsync();
+        first.Kill(entireProcessTree: true);
+        await first.WaitForExitAsync();
+
+        Assert.That(second.ExitCode, Is.EqualTo(2), stderr);
+        Assert.That(stderr, Does.Contain("already in use"), stderr);
+        Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), stderr);
+    }
+}

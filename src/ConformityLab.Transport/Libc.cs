@@ -26,6 +26,9 @@ internal static unsafe partial class Libc
     public const int EINTR = 4;
     public const int EIO = 5;
     public const int EAGAIN = 11;
+
+    /// <summary>Device or resource busy: a tty held in exclusive mode (TIOCEXCL) refuses a second open by anyone but root.</summary>
+    public const int EBUSY = 16;
     public const int TCSANOW = 0;
 
     /// <summary>glibc's struct termios is 60 bytes; the buffer leaves room for any libc.</summary>

@@ -17,7 +17,11 @@ public sealed class SerialLock : IDisposable
     /// <summary>Takes the lock, or throws naming the port when another session holds it.</summary>
     /// <exception cref="SerialPortUnavailableException">The device cannot be opened, or is in use.</exception>
     public static SerialLock Acquire(string name, string devicePath) =>
-        TryAcquire(devicePath, name) ?? throw new SerialPortUnavailableException($"{name}: already in use by another ConformityLab session (exclusive lock on {devicePath} is held)");
+        TryAcquire(devicePath, name) ?? throw InUse(name, devicePath);
+
+    /// <summary>The one message for a port another session holds, whether the lab's lock or the tty's exclusive mode said so.</summary>
+    private static SerialPortUnavailableException InUse(string name, string devicePath) =>
+        new($"{name}: already in use by another ConformityLab session (exclusive lock on {devicePath} is held)");
 
     /// <summary>Takes the lock, or returns null when another session holds it.</summary>
     /// <exception cref="SerialPortUnavailableException">The device cannot be opened at all.</exception>
@@ -27,7 +31,11 @@ public sealed class SerialLock : IDisposable
         if (fd < 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw new SerialPortUnavailableException($"{name ?? devicePath}: cannot open: {Libc.Describe(errno)}");
+
+            // Not root, and the holder put the tty in exclusive mode: the same "in use" as the lock says.
+            throw errno == Libc.EBUSY
+                ? InUse(name ?? devicePath, devicePath)
+                : new SerialPortUnavailableException($"{name ?? devicePath}: cannot open: {Libc.Describe(errno)}");
         }
 
         if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
