@@ -279,3 +279,16 @@ public class ExclusiveOpenTests
         Assert.That(stderr.Trim().Split('\n'), Has.Length.EqualTo(1), stderr);
     }
 }
+
+/// <summary>certify --plan X --list shows a plan without a device.</summary>
+public class PlanListTests
+{
+    [Test]
+    public async Task List_ShowsEveryCaseWithItsRole()
+    {
+        var r = await Cli.RunAsync("certify", "--plan", "certification", "--list");
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        Assert.That(r.Stdout, Does.Contain("IDN-002").And.Contain("INT-009").And.Contain("informative").And.Contain("normative"));
+        Assert.That(r.Stdout, Does.Contain("2 informative"));
+    }
+}

@@ -21,7 +21,8 @@ internal static class CertifyCommand
 {
     public static Command Create()
     {
-        var targets = new Argument<string[]>("target") { Description = "serial:<path>, a /dev path, adb:<serial>[?server=host:port], or sim:<profile> (a simulated device); several run at once", Arity = ArgumentArity.OneOrMore };
+        var targets = new Argument<string[]>("target") { Description = "serial:<path>, a /dev path, adb:<serial>[?server=host:port], or sim:<profile> (a simulated device); several run at once", Arity = ArgumentArity.ZeroOrMore };
+        var list = new Option<bool>("--list") { Description = "Print the plan's cases (id, title, normative or informative, clause, method) without a device" };
         var plan = new Option<string>("--plan") { Description = "certification, pretest or customs", DefaultValueFactory = _ => "pretest" };
         var outDir = new Option<string?>("--out") { Description = "The run folder (default reports/run-<id>)" };
         var set = new Option<string[]>("--set") { Description = "A configuration value, key=value (Lab:Name=..., Sample:Id=...); repeatable", AllowMultipleArgumentsPerToken = false };
@@ -29,9 +30,11 @@ internal static class CertifyCommand
         var runTimeout = new Option<double>("--run-timeout") { Description = "The longest the whole run may take, in seconds; past it the run stops, run.json says 'interrupted', and the exit code is 2", DefaultValueFactory = _ => 3600 };
         var command = new Command("certify", "Run a test plan on devices and write run.json, junit.xml, allure-results/ and transcripts")
         {
-            targets, plan, outDir, set, deviceTimeout, runTimeout,
+            targets, plan, outDir, set, deviceTimeout, runTimeout, list,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(targets)!, parse.GetValue(plan)!, parse.GetValue(outDir), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), parse.GetValue(runTimeout), ct));
+        command.SetAction((parse, ct) => parse.GetValue(list) ? Task.FromResult(List(parse.GetValue(plan)!))
+            : parse.GetValue(targets) is not { Length: > 0 } ? Task.FromResult(Fail("a target is required (or --list to print the plan's cases); see 'conformitylab certify --help'"))
+            : RunAsync(parse.GetValue(targets)!, parse.GetValue(plan)!, parse.GetValue(outDir), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), parse.GetValue(runTimeout), ct));
         return command;
     }
 
@@ -128,6 +131,26 @@ internal static class CertifyCommand
             await Task.WhenAny(completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
             return false;
         }
+    }
+
+    /// <summary><c>certify --plan &lt;name&gt; --list</c>: the plan's cases, with their roles, as the decision rule weighs them.</summary>
+    private static int List(string plan)
+    {
+        var cases = CaseCatalog.Planned(plan.Trim().ToLowerInvariant());
+        if (cases.Count == 0)
+        {
+            return Fail($"unknown plan '{plan}'; known: {string.Join(", ", LabSettings.KnownPlans)}");
+        }
+
+        var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("case").NoWrap()).AddColumn("title").AddColumn("role").AddColumn("clause").AddColumn("method");
+        foreach (var c in cases)
+        {
+            table.AddRow(Show.Text(c.Id), Show.Text(c.Title), c.Role, Show.Text(c.Clause), Show.Text(c.Method));
+        }
+
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(Show.Text($"plan '{plan}': {cases.Count} cases, {cases.Count(c => c.Normative)} normative (they decide conformity), {cases.Count(c => !c.Normative)} informative; decision rule {Conformity.RuleId}"));
+        return ExitCodes.Conforms;
     }
 
     /// <summary>The exit code of a run.json: the most serious of its devices' (see <see cref="ExitCodes"/>).</summary>
