@@ -292,3 +292,43 @@ public class PlanListTests
         Assert.That(r.Stdout, Does.Contain("2 informative"));
     }
 }
+
+/// <summary>The two bounds the README states: --device-timeout cuts one device short and the run goes on; --run-timeout stops the whole run.</summary>
+[NonParallelizable]
+public class TimeBoundTests
+{
+    [Test]
+    public async Task DeviceTimeout_CutsOneDeviceShort_TheOthersFinish()
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), $"certify-device-timeout-{Guid.NewGuid():N}");
+
+        // The handset samples its battery for two minutes, far past its 5 s bound; the modem needs about a second.
+        var r = await Cli.RunAsync("certify", "sim:genuine-pixel8-android14", "sim:quectel-ec25", "--plan", "certification", "--out", outDir,
+            "--device-timeout", "5", "--set", "Battery:SampleSeconds=120", "--set", "Battery:IntervalSeconds=1");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.Stderr);
+        Assert.That(r.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)), "not the two minutes of sampling");
+        var run = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "run.json"))).RootElement;
+        Assert.That(run.GetProperty("status").GetString(), Is.EqualTo("finished"), "the run goes on and ends");
+        var devices = run.GetProperty("devices").EnumerateArray().ToDictionary(d => d.GetProperty("target").GetString()!);
+        var handset = devices["sim:genuine-pixel8-android14"];
+        Assert.That(handset.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("verdict").GetString()), Has.All.EqualTo("error"));
+        Assert.That(handset.GetProperty("error").GetString(), Does.Contain("device timeout after 5 s"));
+        Assert.That(devices["sim:quectel-ec25"].GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("verdict").GetString()), Has.None.EqualTo("error"));
+        Directory.Delete(outDir, recursive: true);
+    }
+
+    [Test]
+    public async Task RunTimeout_StopsTheRun_RunJsonInterrupted_Exit2()
+    {
+        var outDir = Path.Combine(Path.GetTempPath(), $"certify-run-timeout-{Guid.NewGuid():N}");
+        var r = await Cli.RunAsync("certify", "sim:genuine-pixel8-android14", "--plan", "certification", "--out", outDir,
+            "--run-timeout", "5", "--set", "Battery:SampleSeconds=120", "--set", "Battery:IntervalSeconds=1");
+        Assert.That(r.ExitCode, Is.EqualTo(2), r.Stderr);
+        Assert.That(r.Elapsed, Is.LessThan(TimeSpan.FromSeconds(60)));
+        Assert.That(r.Stderr, Does.Contain("--run-timeout"));
+        var run = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(outDir, "run.json"))).RootElement;
+        Assert.That(run.GetProperty("status").GetString(), Is.EqualTo("interrupted"));
+        Assert.That(run.GetProperty("conformity").GetString(), Is.Not.EqualTo("conforms"));
+        Directory.Delete(outDir, recursive: true);
+    }
+}

@@ -19,6 +19,13 @@ namespace ConformityLab.Cli;
 /// </summary>
 internal static class CertifyCommand
 {
+    /// <summary>
+    /// The process's own stderr. NUnit's in-process runner replaces <see cref="Console.Error"/>
+    /// with its capture while tests run, so progress and stop messages written there never reached
+    /// the terminal; this writer goes to file descriptor 2 whatever the runner does.
+    /// </summary>
+    private static readonly TextWriter Stderr = TextWriter.Synchronized(new StreamWriter(Console.OpenStandardError()) { AutoFlush = true });
+
     public static Command Create()
     {
         var targets = new Argument<string[]>("target") { Description = "serial:<path>, a /dev path, adb:<serial>[?server=host:port], or sim:<profile> (a simulated device); several run at once", Arity = ArgumentArity.ZeroOrMore };
@@ -86,7 +93,7 @@ internal static class CertifyCommand
         var folder = RunWriter.OutputFolder(settings, RunWriter.Planned(settings, settings.Duts, DateTimeOffset.UtcNow));
         parameters["out"] = folder;
         parameters["dut"] = string.Join(';', targets);
-        Console.Error.WriteLine($"conformitylab: plan '{settings.Plan}' on {targets.Length} device(s), {CaseCatalog.Planned(settings.Plan).Count} cases each; run folder {folder}");
+        Stderr.WriteLine($"conformitylab: plan '{settings.Plan}' on {targets.Length} device(s), {CaseCatalog.Planned(settings.Plan).Count} cases each; run folder {folder}");
 
         var completed = await RunPlanAsync(settings.Plan, parameters, targets.Length, TimeSpan.FromSeconds(runTimeout), cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(folder, RunJsonSink.FileName);
@@ -125,7 +132,7 @@ internal static class CertifyCommand
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             var reason = e is TimeoutException ? $"the run did not finish within {timeout.TotalSeconds:0} s (--run-timeout)" : "stopped by a signal";
-            Console.Error.WriteLine($"conformitylab: {reason}; closing every device session and writing run.json as interrupted");
+            Stderr.WriteLine($"conformitylab: {reason}; closing every device session and writing run.json as interrupted");
             await LabRunFixture.InterruptAsync(reason).WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None).ConfigureAwait(false);
             runner.StopRun();
             await Task.WhenAny(completion, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
@@ -181,7 +188,7 @@ internal static class CertifyCommand
 
     private static int Fail(string message)
     {
-        Console.Error.WriteLine($"conformitylab: {Show.Plain(message)}");
+        Stderr.WriteLine($"conformitylab: {Show.Plain(message)}");
         return ExitCodes.CouldNotRun;
     }
 
@@ -208,7 +215,7 @@ internal static class CertifyCommand
                 _ => "none",
             };
             var dut = result.Test.Parent?.Arguments.FirstOrDefault() as string ?? "?";
-            Console.Error.WriteLine($"  {RunWriter.DeviceName(dut),-28} {caseId,-8} {outcome,-7} {Show.Plain(FirstLine(result.Message))}");
+            Stderr.WriteLine($"  {RunWriter.DeviceName(dut),-28} {caseId,-8} {outcome,-7} {Show.Plain(FirstLine(result.Message))}");
         }
 
         public void TestOutput(TestOutput output)

@@ -18,54 +18,21 @@ public sealed record ConnectionOptions
 }
 
 /// <summary>
-/// One device under test, opened once (Mobly's controller contract: create, use, destroy):
-/// for a serial target the exclusive port, the AT channel and the settle until AT is answered;
-/// for an ADB target the client and the check that the server has the device, ready. identify,
-/// probe and certify all take their device through this type, so no command opens one its own way.
+/// A modem on a serial port, opened once (Mobly's controller contract: create, use, destroy):
+/// the exclusive port and its AT channel, settled and answering AT. identify, probe and certify
+/// all open a modem through this type (and a handset through <see cref="AdbConnection"/>), so
+/// no command opens a device its own way.
 /// </summary>
-public abstract class DeviceConnection : IAsyncDisposable
-{
-    private protected DeviceConnection(DeviceTarget target, Transcript transcript)
-    {
-        Target = target;
-        Transcript = transcript;
-    }
-
-    /// <summary>The target opened.</summary>
-    public DeviceTarget Target { get; }
-
-    /// <summary>Every byte exchanged with the device.</summary>
-    public Transcript Transcript { get; }
-
-    /// <summary>Opens <paramref name="target"/>.</summary>
-    /// <exception cref="IOException">The device could not be opened or does not answer (missing, busy or dead port; no adb server; device not attached or not ready).</exception>
-    public static async Task<DeviceConnection> OpenAsync(DeviceTarget target, ConnectionOptions options, Transcript transcript, CancellationToken cancellationToken) => target switch
-    {
-        SerialDeviceTarget s => await AtConnection.OpenAsync(s, options, transcript, cancellationToken).ConfigureAwait(false),
-        AdbDeviceTarget a => await AdbConnection.OpenAsync(a, transcript, cancellationToken).ConfigureAwait(false),
-        _ => throw new ArgumentOutOfRangeException(nameof(target), target, "unknown kind of target"),
-    };
-
-    /// <inheritdoc />
-    public abstract ValueTask DisposeAsync();
-}
-
-/// <summary>A modem on a serial port: the exclusive port and its AT channel, settled and answering AT.</summary>
-public sealed class AtConnection : DeviceConnection
+public sealed class AtConnection : IAsyncDisposable
 {
     private readonly SerialTransport _transport;
 
-    private AtConnection(SerialDeviceTarget target, SerialTransport transport, AtChannel channel, VendorCatalogue catalogue, Transcript transcript)
-        : base(target, transcript)
+    private AtConnection(SerialTransport transport, AtChannel channel, VendorCatalogue catalogue)
     {
         _transport = transport;
         Channel = channel;
         Catalogue = catalogue;
-        Serial = target.Serial;
     }
-
-    /// <summary>The serial target.</summary>
-    public SerialTarget Serial { get; }
 
     /// <summary>The AT channel.</summary>
     public AtChannel Channel { get; }
@@ -92,7 +59,7 @@ public sealed class AtConnection : DeviceConnection
                 AllowIntrusive = options.AllowIntrusive,
             }, transcript, options.Identify.Time, leaveOpen: true);
             await AtSession.StartAsync(channel, options.Identify.Settle, cancellationToken).ConfigureAwait(false);
-            return new AtConnection(target, transport, channel, catalogue, transcript);
+            return new AtConnection(transport, channel, catalogue);
         }
         catch
         {
@@ -107,32 +74,20 @@ public sealed class AtConnection : DeviceConnection
     }
 
     /// <inheritdoc />
-    public override async ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await Channel.DisposeAsync().ConfigureAwait(false);
         await _transport.DisposeAsync().ConfigureAwait(false);
     }
 }
 
-/// <summary>An Android device behind an adb server: the client, with the device attached and ready.</summary>
-public sealed class AdbConnection : DeviceConnection
+/// <summary>An Android device behind an adb server, opened once: the client, with the device attached and ready.</summary>
+public sealed class AdbConnection : IAsyncDisposable
 {
-    private AdbConnection(AdbDeviceTarget target, AdbClient client, AdbDevice device, Transcript transcript)
-        : base(target, transcript)
-    {
-        Client = client;
-        Device = device;
-        Serial = target.Adb.Serial;
-    }
+    private AdbConnection(AdbClient client) => Client = client;
 
     /// <summary>The ADB client.</summary>
     public AdbClient Client { get; }
-
-    /// <summary>The device as the server lists it.</summary>
-    public AdbDevice Device { get; }
-
-    /// <summary>The device's serial.</summary>
-    public string Serial { get; }
 
     /// <summary>Checks that the server has the device and that it is ready (<c>device</c>), else says in one line what to do.</summary>
     /// <exception cref="AdbException">The server is unavailable, or the device is not attached or not ready.</exception>
@@ -149,9 +104,9 @@ public sealed class AdbConnection : DeviceConnection
                 : $"{target.Adb.Serial}: the adb server reports it '{device.State}', not ready (unlock it and accept the USB debugging prompt)");
         }
 
-        return new AdbConnection(target, client, device, transcript);
+        return new AdbConnection(client);
     }
 
     /// <inheritdoc />
-    public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

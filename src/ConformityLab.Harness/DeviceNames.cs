@@ -4,7 +4,7 @@ namespace ConformityLab.Harness;
 
 /// <summary>
 /// Names devices in file names and tables as a person would: the model and the last digits of
-/// its IMEI (or serial), such as <c>EC25-4563</c> or <c>Pixel_8-3500</c>, made unique in a lot.
+/// its IMEI, such as <c>EC25-4563</c> or <c>Pixel_8-3500</c>, made unique in a lot.
 /// Every string a device gives is untrusted, so a name keeps only <c>[A-Za-z0-9._-]</c>, never
 /// starts with a dot, and is at most <see cref="MaxLength"/> characters: a device that reports
 /// <c>../../x</c> as its model cannot write outside the run folder. Never an address and port.
@@ -16,7 +16,7 @@ public static class DeviceNames
 
     /// <summary>
     /// The name of an identified device: its model and the last four digits of its first IMEI
-    /// (else of its serial), or <paramref name="fallback"/> when the device gave no model.
+    /// (the model alone when it gave no IMEI), or <paramref name="fallback"/> when it gave no model.
     /// </summary>
     public static string For(DeviceIdentity? identity, string fallback)
     {
