@@ -39,6 +39,8 @@ public sealed record LabSettings(
     public static LabSettings FromTestContext() =>
         From(Configuration(TestContext.Parameters.Names.Select(n => new KeyValuePair<string, string>(n, TestContext.Parameters[n] ?? string.Empty))));
 
+    private static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
     /// <summary>Reads the settings from a configuration.</summary>
     /// <exception cref="InvalidOperationException">A setting is missing or invalid; the message names it.</exception>
     public static LabSettings From(IConfiguration config)
@@ -63,7 +65,7 @@ public sealed record LabSettings(
             dut.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
             plan,
             string.IsNullOrWhiteSpace(config["out"]) ? null : config["out"],
-            new LabIdentity(lab["Name"] ?? "unnamed laboratory", lab["Address"] ?? "no address given", lab["AccreditationId"], lab["Location"], lab["SigningKeyPath"]),
+            new LabIdentity(Set(lab["Name"]), Set(lab["Address"]), Set(lab["AccreditationId"]), Set(lab["Location"]), Set(lab["SigningKeyPath"]), Set(lab["Authoriser:Name"]), Set(lab["Authoriser:Role"])),
             new SampleInfo(sample["Id"] ?? "unidentified sample", sample["Customer"], sample["Description"], received, declared),
             new ProbeSettings(
                 config["TacDb"] is { Length: > 0 } tac ? tac : null,

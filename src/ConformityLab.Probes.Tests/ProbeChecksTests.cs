@@ -86,10 +86,10 @@ public class ProbeChecksTests
     [Test]
     public void BatterySeries_KeepUnits()
     {
-        var series = ProbeChecks.BatterySeries([S(0, 31.2, 4012, 2, 2), S(2, 35.6, 4030, 2, 2)], temperature: true);
+        var series = ProbeChecks.BatterySeries([S(0, 31.2, 4012, 2, 2), S(2, 35.6, 4030, 2, 2)], temperature: true, new BatteryThresholds());
         Assert.That(series.Single().Unit, Is.EqualTo("°C"));
         Assert.That(series.Single().Points.Select(p => p.Value), Is.EqualTo(new[] { 31.2, 35.6 }));
-        Assert.That(ProbeChecks.BatterySeries([S(0, 31.2, 4012, 2, 2)], temperature: false).Single().Unit, Is.EqualTo("mV"));
+        Assert.That(ProbeChecks.BatterySeries([S(0, 31.2, 4012, 2, 2)], temperature: false, new BatteryThresholds()).Single().Unit, Is.EqualTo("mV"));
     }
 
     [Test]

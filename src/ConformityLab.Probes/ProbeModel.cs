@@ -36,22 +36,12 @@ public enum ProbeTransports
 /// <param name="Method">How it collects its evidence, in a sentence (the method statement of ISO/IEC 17025 §7.2).</param>
 public sealed record ProbeDescriptor(string Id, string Title, string Clause, SafetyLevel Level, ProbeTransports Transports, string Method);
 
-/// <summary>One point of a time series.</summary>
-/// <param name="Offset">Time since the first sample.</param>
-/// <param name="Value">The value, in the series' unit.</param>
-public sealed record SeriesPoint(TimeSpan Offset, double Value);
-
-/// <summary>A sampled quantity with its unit, kept for the report's plots.</summary>
-/// <param name="Name">What was sampled (<c>dumpsys battery temperature</c>).</param>
-/// <param name="Unit">The unit (<c>°C</c>, <c>mV</c>).</param>
-/// <param name="Points">The samples in time order.</param>
-public sealed record TimeSeries(string Name, string Unit, IReadOnlyList<SeriesPoint> Points);
-
 /// <summary>What one probe found.</summary>
 /// <param name="Descriptor">The probe.</param>
 /// <param name="Finding">Its verdict, one-line reason and evidence (the raw exchanges).</param>
 /// <param name="Series">Time series it sampled (empty for most probes).</param>
-public sealed record ProbeResult(ProbeDescriptor Descriptor, Finding Finding, IReadOnlyList<TimeSeries> Series);
+/// <param name="Measurements">The quantities it measured, with their units (MemTotal in GiB, /data in GB, the battery's extremes), for the report's results.</param>
+public sealed record ProbeResult(ProbeDescriptor Descriptor, Finding Finding, IReadOnlyList<TimeSeries> Series, IReadOnlyList<Measurement>? Measurements = null);
 
 /// <summary>The outcome of probing one device.</summary>
 /// <param name="Identity">The identification (identity, identifier checks, transcript).</param>

@@ -212,6 +212,7 @@ public static class ProbeRunner
         {
             progress?.Report(new ProbeProgress(probe.Id, step++, total, probe.Title));
             IReadOnlyList<TimeSeries> series = [];
+            IReadOnlyList<Measurement> measurements = [];
             Finding finding;
             if (!probe.Transports.HasFlag(ProbeTransports.Adb))
             {
@@ -238,7 +239,13 @@ public static class ProbeRunner
 
                 var thermal = probe.Id == "battery.thermal";
                 finding = thermal ? ProbeChecks.BatteryThermal(battery, options.Battery, batteryEvidence) : ProbeChecks.BatteryVoltage(battery, options.Battery, batteryEvidence);
-                series = ProbeChecks.BatterySeries(battery, thermal);
+                series = ProbeChecks.BatterySeries(battery, thermal, options.Battery);
+            }
+            else if (probe.Id == "spec.storage")
+            {
+                var df = await ShellAsync(client, target.Serial, "df -k /data", health, cancellationToken).ConfigureAwait(false);
+                finding = ProbeChecks.SpecStorage(df, options.Declared);
+                measurements = ProbeChecks.StorageMeasurements(df);
             }
             else
             {
@@ -248,7 +255,6 @@ public static class ProbeRunner
                     "imei.tac-known" => ProbeChecks.TacKnown(read.Identity, options.TacDatabase),
                     "imei.tac-matches-device" => ProbeChecks.TacMatchesDevice(read.Identity, options.TacDatabase, evidence),
                     "spec.ram" => ProbeChecks.SpecRam(evidence, options.Declared, catalogue, tac),
-                    "spec.storage" => ProbeChecks.SpecStorage(await ShellAsync(client, target.Serial, "df -k /data", health, cancellationToken).ConfigureAwait(false), options.Declared),
                     "spec.chipset" => ProbeChecks.SpecChipset(evidence, options.Declared, catalogue),
                     "net.listening-ports" => ProbeChecks.ListeningPorts(evidence, options.Reference),
                     "pkg.unexpected-system" => ProbeChecks.UnexpectedSystemPackages(evidence, options.Reference),
@@ -262,7 +268,12 @@ public static class ProbeRunner
                 finding = SessionFaults.CutShort(finding, lostDuring);
             }
 
-            results.Add(new ProbeResult(probe, finding, series));
+            if (probe.Id == "spec.ram")
+            {
+                measurements = ProbeChecks.RamMeasurements(evidence);
+            }
+
+            results.Add(new ProbeResult(probe, finding, series, [.. measurements, .. ProbeChecks.SeriesMeasurements(series)]));
         }
 
         progress?.Report(new ProbeProgress("done", total, total, "done"));

@@ -55,8 +55,8 @@ public sealed class AllureSink : IRunSink
         }
 
         var environment = new StringBuilder()
-            .AppendLine(CultureInfo.InvariantCulture, $"lab.name={Escape(run.Lab.Name)}")
-            .AppendLine(CultureInfo.InvariantCulture, $"lab.address={Escape(run.Lab.Address)}")
+            .AppendLine(CultureInfo.InvariantCulture, $"lab.name={Escape(run.Lab.Name ?? "not set")}")
+            .AppendLine(CultureInfo.InvariantCulture, $"lab.address={Escape(run.Lab.Address ?? "not set")}")
             .AppendLine(CultureInfo.InvariantCulture, $"lab.accreditation={Escape(run.Lab.AccreditationId ?? "-")}")
             .AppendLine(CultureInfo.InvariantCulture, $"tool={Escape(run.Tool)}")
             .AppendLine(CultureInfo.InvariantCulture, $"plan={Escape(run.Plan)}")

@@ -43,6 +43,22 @@ public sealed class RunJsonSink : IRunSink
             run.Lab,
             run.Sample,
             run.DecisionRule,
+            Method = new
+            {
+                run.Plan,
+                Version = run.Tool,
+                Cases = (run.Devices.Count > 0 ? run.Devices[0].Cases : []).Select(c => new
+                {
+                    c.Case.Id,
+                    c.Case.Title,
+                    c.Case.Topic,
+                    c.Case.Clause,
+                    Role = c.Case.Role,
+                    c.Case.Method,
+                    c.Case.PassCriteria,
+                    c.Case.References,
+                }),
+            },
             Overall = run.Overall,
             Conformity = Conformity.Text(run.Statement),
             Devices = run.Devices.Select(d => (Device: d, Decision: d.Decision)).Select(x => new
@@ -67,6 +83,8 @@ public sealed class RunJsonSink : IRunSink
                     c.Role,
                     Verdict = c.Verdict,
                     c.Reason,
+                    Measurements = c.Measurements ?? [],
+                    Series = c.Series ?? [],
                     c.EvidenceSha256,
                     c.Evidence,
                     c.Start,

@@ -1,12 +1,31 @@
 namespace ConformityLab.Runs;
 
-/// <summary>The laboratory that runs the tests (ISO/IEC 17025 §7.8.2.1 b).</summary>
-/// <param name="Name">The laboratory's name.</param>
-/// <param name="Address">Its address.</param>
+/// <summary>
+/// The laboratory that runs the tests (ISO/IEC 17025 §7.8.2.1 b) and who authorises its reports
+/// (§7.8.2.1 o). A field the lab did not set stays null: it is never filled with placeholder text,
+/// and a report missing a required one is a draft.
+/// </summary>
+/// <param name="Name">The laboratory's name (<c>Lab:Name</c>).</param>
+/// <param name="Address">Its address (<c>Lab:Address</c>).</param>
 /// <param name="AccreditationId">Its accreditation number, if accredited.</param>
 /// <param name="Location">Where the work was done, when not at the address.</param>
-/// <param name="SigningKeyPath">The key that signs its records (used by the record signer).</param>
-public sealed record LabIdentity(string Name, string Address, string? AccreditationId = null, string? Location = null, string? SigningKeyPath = null);
+/// <param name="SigningKeyPath">The key that signs its records (<c>Lab:SigningKeyPath</c>); never written into a record.</param>
+/// <param name="AuthoriserName">Who authorises the report (<c>Lab:Authoriser:Name</c>).</param>
+/// <param name="AuthoriserRole">Their role (<c>Lab:Authoriser:Role</c>).</param>
+public sealed record LabIdentity(
+    string? Name,
+    string? Address,
+    string? AccreditationId = null,
+    string? Location = null,
+    [property: System.Text.Json.Serialization.JsonIgnore] string? SigningKeyPath = null,
+    string? AuthoriserName = null,
+    string? AuthoriserRole = null)
+{
+    /// <summary>The settings a report needs before it can be issued, each with the ones missing here (empty when none is).</summary>
+    public IReadOnlyList<string> MissingForIssue =>
+        new[] { ("Lab:Name", Name), ("Lab:Address", Address), ("Lab:Authoriser:Name", AuthoriserName), ("Lab:Authoriser:Role", AuthoriserRole) }
+            .Where(f => string.IsNullOrWhiteSpace(f.Item2)).Select(f => f.Item1).ToList();
+}
 
 /// <summary>The item tested, as received (ISO/IEC 17025 §7.8.2.1 e, f, g).</summary>
 /// <param name="Id">The lab's sample id.</param>
@@ -56,6 +75,8 @@ public sealed record CaseDescriptor(
 /// <param name="Start">When it started.</param>
 /// <param name="Stop">When it ended.</param>
 /// <param name="Informative">True when the finding said it could decide nothing about this device (one path only, a derived value): the case is then informative for this device even if it is normative in the plan.</param>
+/// <param name="Measurements">The quantities measured, with units (the report's results).</param>
+/// <param name="Series">The sampled series, with their limits (the report's plots).</param>
 public sealed record CaseResult(
     CaseDescriptor Case,
     Verdict? Verdict,
@@ -64,7 +85,9 @@ public sealed record CaseResult(
     string? EvidenceSha256,
     DateTimeOffset? Start,
     DateTimeOffset? Stop,
-    bool Informative = false)
+    bool Informative = false,
+    IReadOnlyList<Measurement>? Measurements = null,
+    IReadOnlyList<TimeSeries>? Series = null)
 {
     /// <summary>Whether this result takes part in the device's conformity statement.</summary>
     public bool Decides => Case.Normative && !Informative;

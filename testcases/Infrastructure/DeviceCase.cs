@@ -52,7 +52,8 @@ public abstract class DeviceCase(string dut)
             ? new Finding(attribute.Finding, Verdict.Error, $"the device could not be run: {error}", [])
             : session.Find(attribute.Finding)
               ?? new Finding(attribute.Finding, Verdict.None, $"not applicable: {session.Target?.Text ?? session.Dut} gives no '{attribute.Finding}' (not read over this transport, or its probe was not run)", []);
-        session.Results[descriptor.Id] = new CaseResult(descriptor, finding.Verdict, finding.Reason, finding.Evidence, RunJsonSink.HashEvidence(finding.Evidence), start, DateTimeOffset.UtcNow, finding.Informative);
+        var probe = session.Error is null ? session.Probes.FirstOrDefault(p => p.Finding.Id == attribute.Finding) : null;
+        session.Results[descriptor.Id] = new CaseResult(descriptor, finding.Verdict, finding.Reason, finding.Evidence, RunJsonSink.HashEvidence(finding.Evidence), start, DateTimeOffset.UtcNow, finding.Informative, probe?.Measurements, probe?.Series);
         await LabRunFixture.CaseFinishedAsync();
 
         var message = $"{finding.Verdict.ToKeyword()}: {finding.Reason}";

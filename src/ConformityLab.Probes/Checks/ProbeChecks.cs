@@ -172,13 +172,16 @@ public static partial class ProbeChecks
     }
 
     /// <summary>The battery series: temperature (°C) and voltage (mV) from dumpsys, and from power_supply where readable.</summary>
-    public static IReadOnlyList<TimeSeries> BatterySeries(IReadOnlyList<TimedBatterySample> samples, bool temperature)
+    public static IReadOnlyList<TimeSeries> BatterySeries(IReadOnlyList<TimedBatterySample> samples, bool temperature, BatteryThresholds limits)
     {
         var series = new List<TimeSeries>();
-        static TimeSeries? Make(string name, string unit, IEnumerable<SeriesPoint> points)
+        IReadOnlyList<Measurement> bounds = temperature
+            ? [new("max while charging", limits.MaxChargingTemperatureC, "°C"), new("max", limits.MaxTemperatureC, "°C")]
+            : [new("max", limits.MaxCellVoltageMv, "mV"), new("min", limits.MinCellVoltageMv, "mV")];
+        TimeSeries? Make(string name, string unit, IEnumerable<SeriesPoint> points)
         {
             var list = points.ToList();
-            return list.Count == 0 ? null : new TimeSeries(name, unit, list);
+            return list.Count == 0 ? null : new TimeSeries(name, unit, list, bounds);
         }
 
         var a = temperature
@@ -555,6 +558,24 @@ public static partial class ProbeChecks
 
         return ChipsetVendors.FromPlatform(c);
     }
+
+    /// <summary>The RAM the kernel reports (MemTotal, GiB), when /proc/meminfo was read.</summary>
+    public static IReadOnlyList<Measurement> RamMeasurements(AndroidEvidence evidence) =>
+        evidence.TryCapture(AndroidCommands.MemInfo, out var capture) && capture.Succeeded && MemInfoParser.TryMemTotalKb(capture.Stdout, out var kb)
+            ? [new Measurement("MemTotal", Math.Round(kb / 1024.0 / 1024.0, 2), "GiB")]
+            : [];
+
+    /// <summary>The size of /data (GB, 10^9 bytes, as storage is sold), when df answered.</summary>
+    public static IReadOnlyList<Measurement> StorageMeasurements(ShellCapture? df) =>
+        df is { Succeeded: true } && TryDfTotalKb(df.Stdout, out var kb) ? [new Measurement("/data size", Math.Round(kb * 1024.0 / 1e9, 1), "GB")] : [];
+
+    /// <summary>The extremes of each sampled series (the battery's highest temperature, its lowest and highest voltage).</summary>
+    public static IEnumerable<Measurement> SeriesMeasurements(IEnumerable<TimeSeries> series) =>
+        series.Where(s => s.Points.Count > 0).SelectMany(s => new[]
+        {
+            new Measurement($"{s.Name} (min)", s.Points.Min(p => p.Value), s.Unit),
+            new Measurement($"{s.Name} (max)", s.Points.Max(p => p.Value), s.Unit),
+        });
 
     /// <summary>Total size in kB of the first data row of <c>df -k</c> output.</summary>
     public static bool TryDfTotalKb(string df, out long kilobytes)
