@@ -19,7 +19,8 @@ public sealed record LabSettings(
     LabIdentity Lab,
     SampleInfo Sample,
     ProbeSettings Probes,
-    TimeSpan DeviceTimeout)
+    TimeSpan DeviceTimeout,
+    string VerifyBaseUrl = "http://127.0.0.1:8080/verify")
 {
     /// <summary>The plans the lab knows.</summary>
     public static IReadOnlyList<string> KnownPlans { get; } = ["certification", "pretest", "customs"];
@@ -66,7 +67,7 @@ public sealed record LabSettings(
             plan,
             string.IsNullOrWhiteSpace(config["out"]) ? null : config["out"],
             new LabIdentity(Set(lab["Name"]), Set(lab["Address"]), Set(lab["AccreditationId"]), Set(lab["Location"]), Set(lab["SigningKeyPath"]), Set(lab["Authoriser:Name"]), Set(lab["Authoriser:Role"])),
-            new SampleInfo(sample["Id"] ?? "unidentified sample", sample["Customer"], sample["Description"], received, declared),
+            new SampleInfo(sample["Id"] ?? "unidentified sample", Set(sample["Customer"]), Set(sample["Description"]), received, declared, Set(sample["Condition"])),
             new ProbeSettings(
                 config["TacDb"] is { Length: > 0 } tac ? tac : null,
                 config.GetValue("AllowIntrusive", false),
@@ -74,7 +75,8 @@ public sealed record LabSettings(
                 config.GetSection("Thresholds:Battery").Get<BatteryThresholds>() ?? new BatteryThresholds(),
                 TimeSpan.FromSeconds(config.GetValue("Battery:SampleSeconds", 30.0)),
                 TimeSpan.FromSeconds(config.GetValue("Battery:IntervalSeconds", 2.0))),
-            TimeSpan.FromSeconds(Math.Clamp(config.GetValue("DeviceTimeoutSeconds", 600.0), 0.1, 86400)));
+            TimeSpan.FromSeconds(Math.Clamp(config.GetValue("DeviceTimeoutSeconds", 600.0), 0.1, 86400)),
+            Set(lab["VerifyBaseUrl"]) ?? "http://127.0.0.1:8080/verify");
     }
 }
 

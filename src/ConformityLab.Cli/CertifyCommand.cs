@@ -34,18 +34,19 @@ internal static class CertifyCommand
         var outDir = new Option<string?>("--out") { Description = "The run folder (default reports/run-<id>)" };
         var set = new Option<string[]>("--set") { Description = "A configuration value, key=value (Lab:Name=..., Sample:Id=...); repeatable", AllowMultipleArgumentsPerToken = false };
         var deviceTimeout = new Option<double>("--device-timeout") { Description = "The longest one device's probes may take, in seconds (0.1 to 86400); a device that takes longer gets 'error' on its cases, and the run goes on", DefaultValueFactory = _ => 600 };
+        var signKey = new Option<string?>("--sign-key") { Description = "The lab's private key (from 'keys new'); each device's record.json is signed with it. Default: the setting Lab:SigningKeyPath; without one the records are unsigned" };
         var runTimeout = new Option<double>("--run-timeout") { Description = "The longest the whole run may take, in seconds; past it the run stops, run.json says 'interrupted', and the exit code is 2", DefaultValueFactory = _ => 3600 };
         var command = new Command("certify", "Run a test plan on devices and write run.json, junit.xml, allure-results/ and transcripts")
         {
-            targets, plan, outDir, set, deviceTimeout, runTimeout, list,
+            targets, plan, outDir, set, deviceTimeout, runTimeout, signKey, list,
         };
         command.SetAction((parse, ct) => parse.GetValue(list) ? Task.FromResult(List(parse.GetValue(plan)!))
             : parse.GetValue(targets) is not { Length: > 0 } ? Task.FromResult(Fail("a target is required (or --list to print the plan's cases); see 'conformitylab certify --help'"))
-            : RunAsync(parse.GetValue(targets)!, parse.GetValue(plan)!, parse.GetValue(outDir), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), parse.GetValue(runTimeout), ct));
+            : RunAsync(parse.GetValue(targets)!, parse.GetValue(plan)!, parse.GetValue(outDir), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), parse.GetValue(runTimeout), parse.GetValue(signKey), ct));
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] targets, string plan, string? outDir, string[] set, double deviceTimeout, double runTimeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] targets, string plan, string? outDir, string[] set, double deviceTimeout, double runTimeout, string? signKey, CancellationToken cancellationToken)
     {
         if (deviceTimeout is < 0.1 or > 86400 || double.IsNaN(deviceTimeout))
         {
@@ -79,6 +80,11 @@ internal static class CertifyCommand
             parameters["out"] = outDir;
         }
 
+        if (signKey is not null)
+        {
+            parameters["Lab:SigningKeyPath"] = signKey;
+        }
+
         LabSettings settings;
         try
         {
@@ -87,6 +93,12 @@ internal static class CertifyCommand
         catch (InvalidOperationException e)
         {
             return Fail(e.Message);
+        }
+
+        // A key that cannot sign is found before any device is touched, not after the run.
+        if (!ReportCommands.TryKey(settings.Lab.SigningKeyPath, out var key, out var keyError))
+        {
+            return Fail(keyError!);
         }
 
         // The run folder is fixed here so that this process and the test cases agree on it.
@@ -104,6 +116,16 @@ internal static class CertifyCommand
 
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path, CancellationToken.None).ConfigureAwait(false));
         Summary(document.RootElement, folder, completed);
+        var missing = Reports.ReportBuilder.MissingLabFacts(new Reports.RunFileLab(settings.Lab.Name, settings.Lab.Address, settings.Lab.AccreditationId, settings.Lab.Location, settings.Lab.AuthoriserName, settings.Lab.AuthoriserRole));
+        if (missing.Count > 0)
+        {
+            Stderr.WriteLine($"conformitylab: the reports are drafts (\"{Reports.CertificationReport.DraftMark}\"), because the laboratory has not set {string.Join(", ", missing)}; set them in appsettings.json, CONFORMITYLAB_Lab__Address=..., or --set Lab:Address=...");
+        }
+
+        if (key is null)
+        {
+            Stderr.WriteLine("conformitylab: the records are unsigned: give --sign-key <lab.key> (create one with 'conformitylab keys new') or set Lab:SigningKeyPath");
+        }
         return completed && document.RootElement.GetProperty("status").GetString() == "finished" ? ExitCode(document.RootElement) : ExitCodes.CouldNotRun;
     }
 
@@ -169,7 +191,7 @@ internal static class CertifyCommand
     private static void Summary(JsonElement run, string folder, bool completed)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("device").NoWrap()).AddColumn("verdict").AddColumn("conformity")
-            .AddColumn("pass").AddColumn("fail").AddColumn("inconc").AddColumn("none").AddColumn("error").AddColumn("failing cases / error");
+            .AddColumn("pass").AddColumn("fail").AddColumn("inconc").AddColumn("none").AddColumn("error").AddColumn("failing cases / error").AddColumn("report");
         foreach (var d in run.GetProperty("devices").EnumerateArray())
         {
             var verdicts = d.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("verdict").GetString()).ToList();
@@ -178,7 +200,8 @@ internal static class CertifyCommand
             var failing = error ?? string.Join(", ", d.GetProperty("cases").EnumerateArray()
                 .Where(c => c.GetProperty("verdict").GetString() is "fail" or "error").Select(c => c.GetProperty("id").GetString()));
             table.AddRow(Show.Text(d.GetProperty("name").GetString()!), d.GetProperty("overall").GetString()!, d.GetProperty("conformity").GetString()!,
-                Count("pass"), Count("fail"), Count("inconc"), Count("none"), Count("error"), Show.Text(failing));
+                Count("pass"), Count("fail"), Count("inconc"), Count("none"), Count("error"), Show.Text(failing),
+                File.Exists(Path.Combine(folder, "devices", d.GetProperty("name").GetString()!, "report.pdf")) ? Show.Text(Path.Combine("devices", d.GetProperty("name").GetString()!, "report.pdf")) : "none");
         }
 
         AnsiConsole.Write(table);

@@ -17,6 +17,9 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     DevicesCommand.Create(),
     ProbeCommand.Create(),
     CertifyCommand.Create(),
+    ReportCommands.Report(),
+    ReportCommands.Keys(),
+    ReportCommands.Record(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -64,6 +64,20 @@ public static class Conformity
         return new ConformityDecision(overall, statement, notRun, undecided);
     }
 
+    /// <summary>
+    /// Applies the rule to a device's cases; a device that could not be run (<paramref name="couldNotRun"/>)
+    /// is <c>error</c> and at best undetermined, whatever its cases say.
+    /// </summary>
+    public static ConformityDecision Decide(IEnumerable<Weighed> items, bool couldNotRun)
+    {
+        var decision = Decide(items);
+        return couldNotRun ? decision with
+        {
+            Overall = Verdict.Error,
+            Statement = decision.Statement == ConformityStatement.DoesNotConform ? ConformityStatement.DoesNotConform : ConformityStatement.Undetermined,
+        } : decision;
+    }
+
     /// <summary>Applies the rule to findings: each is normative unless it says it is informative.</summary>
     public static ConformityDecision Decide(IEnumerable<Finding> findings) =>
         Decide(findings.Select(f => new Weighed(f.Id, f.Verdict, !f.Informative)));

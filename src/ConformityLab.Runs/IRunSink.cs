@@ -26,7 +26,7 @@ public sealed class SafeSinks(params IRunSink[] sinks) : IRunSink
             {
                 await sink.WriteAsync(run, directory, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException)
             {
                 failures.Add($"{sink.GetType().Name}: {e.Message}");
             }

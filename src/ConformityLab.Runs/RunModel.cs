@@ -19,13 +19,7 @@ public sealed record LabIdentity(
     string? Location = null,
     [property: System.Text.Json.Serialization.JsonIgnore] string? SigningKeyPath = null,
     string? AuthoriserName = null,
-    string? AuthoriserRole = null)
-{
-    /// <summary>The settings a report needs before it can be issued, each with the ones missing here (empty when none is).</summary>
-    public IReadOnlyList<string> MissingForIssue =>
-        new[] { ("Lab:Name", Name), ("Lab:Address", Address), ("Lab:Authoriser:Name", AuthoriserName), ("Lab:Authoriser:Role", AuthoriserRole) }
-            .Where(f => string.IsNullOrWhiteSpace(f.Item2)).Select(f => f.Item1).ToList();
-}
+    string? AuthoriserRole = null);
 
 /// <summary>The item tested, as received (ISO/IEC 17025 §7.8.2.1 e, f, g).</summary>
 /// <param name="Id">The lab's sample id.</param>
@@ -33,7 +27,8 @@ public sealed record LabIdentity(
 /// <param name="Description">The item as declared (brand, model).</param>
 /// <param name="ReceivedOn">Date of receipt.</param>
 /// <param name="Declared">Declared specification values (RAM, storage, chipset, ...), as given.</param>
-public sealed record SampleInfo(string Id, string? Customer = null, string? Description = null, DateOnly? ReceivedOn = null, IReadOnlyDictionary<string, string>? Declared = null);
+/// <param name="Condition">The item's condition on receipt, as recorded (<c>Sample:Condition</c>).</param>
+public sealed record SampleInfo(string Id, string? Customer = null, string? Description = null, DateOnly? ReceivedOn = null, IReadOnlyDictionary<string, string>? Declared = null, string? Condition = null);
 
 /// <summary>A device test case as catalogued: what it checks, how, and against what.</summary>
 /// <param name="Id">Stable case id, such as <c>IDN-002</c>.</param>
@@ -123,15 +118,7 @@ public sealed record DeviceRun(
     /// </summary>
     public ConformityDecision Decision
     {
-        get
-        {
-            var decision = Conformity.Decide(Cases.Select(c => new Weighed(c.Case.Id, c.Verdict, c.Decides)));
-            return Error is null ? decision : decision with
-            {
-                Overall = Verdict.Error,
-                Statement = decision.Statement == ConformityStatement.DoesNotConform ? ConformityStatement.DoesNotConform : ConformityStatement.Undetermined,
-            };
-        }
+        get => Conformity.Decide(Cases.Select(c => new Weighed(c.Case.Id, c.Verdict, c.Decides)), couldNotRun: Error is not null);
     }
 
     /// <summary>The device's overall verdict under the decision rule.</summary>

@@ -110,14 +110,14 @@ public sealed class LabRunFixture
 
             var complete = devices.All(d => d.Cases.All(c => c.Verdict is not null));
             var run = _run with { Devices = devices, Finished = DateTimeOffset.UtcNow, Status = status == "finished" && !complete ? "interrupted" : status };
-            var sinks = RunWriter.Sinks();
+            var sinks = RunWriter.Sinks(Settings ?? LabSettings.FromTestContext(), withReports: true);
             await sinks.WriteAsync(run, _out, CancellationToken.None);
             foreach (var failure in sinks.Failures)
             {
                 TestContext.Progress.WriteLine($"ConformityLab: a result sink failed: {failure}");
             }
 
-            TestContext.Progress.WriteLine($"ConformityLab: overall {run.Overall.ToKeyword()} ({Conformity.Text(run.Statement)}); run.json, junit.xml and allure-results/ in {_out}");
+            TestContext.Progress.WriteLine($"ConformityLab: overall {run.Overall.ToKeyword()} ({Conformity.Text(run.Statement)}); run.json, junit.xml, allure-results/ and devices/<name>/report.pdf in {_out}");
             _run = null;
             Settings = null;
         }

@@ -9,8 +9,12 @@ public static class RunWriter
     /// <summary>The tool and its version, as records name it.</summary>
     public static string Tool { get; } = $"ConformityLab {typeof(RunWriter).Assembly.GetName().Version?.ToString(3)}";
 
-    /// <summary>Every sink of a run: run.json, junit.xml and allure-results/ (each failure kept apart).</summary>
-    public static SafeSinks Sinks() => new(new RunJsonSink(), new JUnitSink(), new AllureSink());
+    /// <summary>
+    /// Every sink of a run: run.json, junit.xml, allure-results/ and, once the run is over, the
+    /// reports and records (each failure kept apart, and run.json first, which the reports render from).
+    /// </summary>
+    public static SafeSinks Sinks(LabSettings settings, bool withReports) =>
+        withReports ? new(new RunJsonSink(), new JUnitSink(), new AllureSink(), new ReportSink(settings)) : new(new RunJsonSink(), new JUnitSink(), new AllureSink());
 
     /// <summary>A provisional, file-safe name for a DUT before it has said what it is (<c>sim-quectel-ec25</c>, <c>ttyUSB2</c>, <c>adb-device</c>).</summary>
     public static string DeviceName(string dut) =>
