@@ -72,7 +72,7 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
                 Section("1. Item tested", ItemTested(report)),
                 Section("2. Method", MethodBlock(report)),
                 Section("3. Results", Results(report)),
-                .. report.Cases.Where(c => c.Series.Count > 0).Select(c => (IBlock)new KeepTogether(new Stack(new Spacer(6), new Text($"{c.Id}: {c.Title}", Bold), SeriesChart(c)), Frame.ContentHeight)),
+                .. report.Cases.Where(c => c.Series.Count > 0).Select(c => (IBlock)new Stack(new NeedSpace(200), new Spacer(6), new Text($"{c.Id}: {c.Title}", Bold), SeriesChart(c))),
                 Section("4. Deviations from the method", report.Deviations.Count == 0
                     ? new Text("None.", Body)
                     : new Stack(report.Deviations.Select(d => (IBlock)new Text("• " + d, Body)).ToList(), 2)),
@@ -236,7 +236,7 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
             new Stack(
                 [
                     new Text("Statement of conformity", Label),
-                    new Text($"The item {c.Text.ToUpperInvariant()}", new TextStyle(14, Bold: true, Color: c.Statement == ConformityStatement.DoesNotConform ? Red : Navy)),
+                    new Text(c.Statement == ConformityStatement.Undetermined ? "Conformity UNDETERMINED" : $"The item {c.Text.ToUpperInvariant()}", new TextStyle(14, Bold: true, Color: c.Statement == ConformityStatement.DoesNotConform ? Red : Navy)),
                     new Text($"Overall verdict {c.Overall.ToKeyword()}. " + string.Join(' ', why), Body),
                     new Text($"Decision rule '{report.DecisionRule.Id}': {report.DecisionRule.Text}", Small),
                 ],
@@ -249,8 +249,9 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
     private static string Titled(CertificationReport report, string id) =>
         report.Cases.FirstOrDefault(c => c.Id == id) is { } found ? $"{id} ({found.Title})" : id;
 
+    // A heading never stands alone at a page's foot: with less than 90 pt left, the section starts on the next page.
     private static IBlock Section(string title, IBlock body) =>
-        new Stack(new KeepTogether(new Stack(new Spacer(12), new Text(title, H2), new Spacer(3)), Frame.ContentHeight), body);
+        new Stack(new NeedSpace(90), new Spacer(12), new Text(title, H2), new Spacer(3), body);
 
     private static IBlock ItemTested(CertificationReport report)
     {
@@ -286,7 +287,7 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
         [
             new(c.Id, Bold),
             new($"{c.Title}\n{c.Clause}", Body),
-            new(c.Role, Small),
+            new(c.Role, new TextStyle(7f, Color: Grey)),
             new(c.Verdict?.ToKeyword() ?? "not run", Bold, VerdictColor(c.Verdict)),
             new(c.Reason + (c.Results.Count == 0 ? string.Empty : "\n" + string.Join("; ", c.Results.Select(Quantity))), Body),
             new(c.EvidenceSha256 ?? "none", new TextStyle(5.5f, Mono: true, Color: Grey)),
@@ -294,7 +295,7 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
         return new Stack(
             new Drawing(150, (canvas, w, h) => VerdictChart(report).Render(canvas, (int)w, (int)h)),
             new Spacer(6),
-            new Table([0.75f, 2.2f, 0.85f, 0.75f, 3.4f, 1.35f], [new("Case", Label), new("Title and clause", Label), new("Role", Label), new("Verdict", Label), new("Reason and results (with units)", Label), new("Evidence SHA-256", Label)], rows));
+            new Table([0.95f, 2.2f, 0.95f, 0.75f, 3.3f, 1.25f], [new("Case", Label), new("Title and clause", Label), new("Role", Label), new("Verdict", Label), new("Reason and results (with units)", Label), new("Evidence SHA-256", Label)], rows));
     }
 
     /// <summary>A measured quantity with its unit.</summary>
@@ -338,7 +339,8 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
             plot.Legend.ManualItems.Add(new ScottPlot.LegendItem { LabelText = name, FillColor = color });
         }
 
-        plot.ShowLegend(ScottPlot.Alignment.LowerRight);
+        plot.ShowLegend(ScottPlot.Edge.Right);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic { IntegerTicksOnly = true };
         plot.Title("Verdicts by topic");
         plot.XLabel("cases");
         return plot;
@@ -402,10 +404,19 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
             new($"{Field(r.Field)}{(r.Field == IdentityField.Imei ? $", slot {r.Slot}" : string.Empty)}", Body),
             new(r.Path, Mono),
             new(r.RawReply, Mono),
-            new(r.Status == ReadingStatus.Value ? (r.Value ?? string.Empty) + (r.Derived ? $"\n(derived: {r.Note})" : string.Empty) : $"{r.Status.ToString().ToLowerInvariant()}: {r.Note}", r.Status == ReadingStatus.Value ? Mono : Small),
+            new(r.Status == ReadingStatus.Value ? (r.Value ?? string.Empty) + (r.Derived ? $"\n(derived: {r.Note})" : string.Empty) : $"{Status(r.Status)}: {r.Note}", r.Status == ReadingStatus.Value ? Mono : Small),
         ]).ToList();
-        return new Table([1.1f, 1.6f, 3.6f, 2.2f], [new("Field", Label), new("Command or path", Label), new("Raw reply", Label), new("Value taken", Label)], rows);
+        return new Table([1.35f, 1.6f, 3.5f, 2.1f], [new("Field", Label), new("Command or path", Label), new("Raw reply", Label), new("Value taken", Label)], rows);
     }
+
+    private static string Status(ReadingStatus status) => status switch
+    {
+        ReadingStatus.NotSupported => "not supported",
+        ReadingStatus.Unparseable => "unparseable",
+        ReadingStatus.Noisy => "noisy line, not trusted",
+        ReadingStatus.Failed => "failed",
+        _ => "value",
+    };
 
     private static string Field(IdentityField field) => field switch
     {

@@ -270,13 +270,9 @@ public sealed record Drawing(float Height, Action<SKCanvas, float, float> Paint)
         }, null);
 }
 
-/// <summary>Keeps a block on one page when it fits on one (a heading with its first lines).</summary>
-public sealed record KeepTogether(IBlock Content, float PageHeight) : IBlock
+/// <summary>Starts a new page unless at least <see cref="Height"/> is left on this one (keeps a heading with what follows it).</summary>
+public sealed record NeedSpace(float Height) : IBlock
 {
     /// <inheritdoc />
-    public Fragment Layout(Fonts fonts, float width, float available)
-    {
-        var fragment = Content.Layout(fonts, width, available);
-        return fragment.Rest is not null && available < PageHeight ? Fragment.Defer(new KeepTogether(Content, 0)) : fragment;
-    }
+    public Fragment Layout(Fonts fonts, float width, float available) => new(available < Height ? available : 0, static (_, _) => { }, null);
 }

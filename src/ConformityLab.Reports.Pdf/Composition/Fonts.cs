@@ -35,19 +35,31 @@ public sealed class Fonts : IDisposable
     /// <summary>DejaVu Sans Mono, for identifiers, hashes and raw replies.</summary>
     public SKTypeface Mono { get; }
 
-    /// <summary>Loads the fonts from <paramref name="folder"/>.</summary>
-    /// <exception cref="FileNotFoundException">A font file is missing; the message says which package brings it.</exception>
+    /// <summary>
+    /// Loads DejaVu Sans, Sans Bold and Sans Mono. Each face is asked of the machine's font manager
+    /// by family first: ScottPlot asks it the same way, and Skia's fontconfig manager hands out one
+    /// typeface per face, so the charts and the text share one embedded font instead of two. The
+    /// files in <paramref name="folder"/> are the fallback when the manager does not know DejaVu.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">A font is missing; the message says which package brings it.</exception>
     public static Fonts Load(string folder = DejaVuFolder)
     {
-        SKTypeface Face(string file)
+        SKTypeface Face(string family, SKFontStyle style, string file)
         {
+            var managed = SKFontManager.Default.MatchFamily(family, style);
+            if (managed is not null && managed.FamilyName == family && managed.FontStyle.Weight == style.Weight)
+            {
+                return managed;
+            }
+
+            managed?.Dispose();
             var path = Path.Combine(folder, file);
             return File.Exists(path)
                 ? SKTypeface.FromFile(path) ?? throw new FileNotFoundException($"'{path}' is not a font Skia can read", path)
                 : throw new FileNotFoundException($"the report font '{path}' is missing (Debian: apt-get install -y fonts-dejavu-core)", path);
         }
 
-        return new Fonts(Face("DejaVuSans.ttf"), Face("DejaVuSans-Bold.ttf"), Face("DejaVuSansMono.ttf"));
+        return new Fonts(Face("DejaVu Sans", SKFontStyle.Normal, "DejaVuSans.ttf"), Face("DejaVu Sans", SKFontStyle.Bold, "DejaVuSans-Bold.ttf"), Face("DejaVu Sans Mono", SKFontStyle.Normal, "DejaVuSansMono.ttf"));
     }
 
     /// <summary>The face of a style.</summary>
