@@ -25,8 +25,15 @@ var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
     // Bad input is "could not run" (2), never the non-conformity code (1): one line, and where to look.
-    var command = string.Join(' ', parsed.CommandResult.Command.Name == root.Name ? [] : new[] { parsed.CommandResult.Command.Name });
-    Console.Error.WriteLine($"conformitylab: {parsed.Errors[0].Message}; see 'conformitylab {(command.Length > 0 ? command + " " : string.Empty)}--help'");
+    // The command's whole path ("record verify"), so the pointer to --help is one the user can type.
+    var names = new List<string>();
+    for (var result = parsed.CommandResult; result is not null && result.Command != root; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+    {
+        names.Insert(0, result.Command.Name);
+    }
+
+    var command = string.Join(' ', names);
+    Console.Error.WriteLine($"conformitylab: {parsed.Errors[0].Message.TrimEnd('.')}; see 'conformitylab {(command.Length > 0 ? command + " " : string.Empty)}--help'");
     return ConformityLab.ExitCodes.CouldNotRun;
 }
 
