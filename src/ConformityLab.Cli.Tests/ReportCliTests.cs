@@ -53,6 +53,18 @@ public sealed class ReportCliTests
         var signature = Path.Combine(_dir, "record.sig");
         await File.WriteAllBytesAsync(message, Records.Jcs.Canonicalize(envelope.RootElement.GetProperty("record")));
         await File.WriteAllBytesAsync(signature, Convert.FromBase64String(envelope.RootElement.GetProperty("signature").GetProperty("value").GetString()!));
+        // The README's Python one-liner gives the same canonical bytes for a record like this one.
+        var python = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardOutput = true, WorkingDirectory = device };
+        python.ArgumentList.Add("-c");
+        python.ArgumentList.Add("import json,sys; r=json.load(open(\"record.json\"))[\"record\"]; sys.stdout.write(json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(\",\", \":\")))");
+        using (var py = System.Diagnostics.Process.Start(python)!)
+        {
+            using var bytes = new MemoryStream();
+            await py.StandardOutput.BaseStream.CopyToAsync(bytes);
+            await py.WaitForExitAsync();
+            Assert.That(bytes.ToArray(), Is.EqualTo(await File.ReadAllBytesAsync(message)), "python's sorted, compact JSON is the record's JCS form");
+        }
+
         var start = new System.Diagnostics.ProcessStartInfo("openssl") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "pkeyutl", "-verify", "-pubin", "-inkey", pub, "-rawin", "-in", message, "-sigfile", signature })
         {
