@@ -117,14 +117,9 @@ internal static class CertifyCommand
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(path, CancellationToken.None).ConfigureAwait(false));
         Summary(document.RootElement, folder, completed);
         var missing = Reports.ReportBuilder.MissingLabFacts(new Reports.RunFileLab(settings.Lab.Name, settings.Lab.Address, settings.Lab.AccreditationId, settings.Lab.Location, settings.Lab.AuthoriserName, settings.Lab.AuthoriserRole));
-        if (missing.Count > 0)
+        foreach (var line in ReportCommands.Warnings(missing, signed: key is not null))
         {
-            Stderr.WriteLine($"conformitylab: the reports are drafts (\"{Reports.CertificationReport.DraftMark}\"), because the laboratory has not set {string.Join(", ", missing)}; set them in appsettings.json, CONFORMITYLAB_Lab__Address=..., or --set Lab:Address=...");
-        }
-
-        if (key is null)
-        {
-            Stderr.WriteLine("conformitylab: the records are unsigned: give --sign-key <lab.key> (create one with 'conformitylab keys new') or set Lab:SigningKeyPath");
+            Stderr.WriteLine(line);
         }
         return completed && document.RootElement.GetProperty("status").GetString() == "finished" ? ExitCode(document.RootElement) : ExitCodes.CouldNotRun;
     }

@@ -94,15 +94,23 @@ internal static class ReportCommands
     /// <summary>The stderr lines a lab must see: drafts and unsigned records.</summary>
     internal static void Warn(IReadOnlyList<IssuedReport> issued, bool signed)
     {
-        var missing = issued.SelectMany(i => i.Report.Missing).Distinct().ToList();
+        foreach (var line in Warnings(issued.SelectMany(i => i.Report.Missing).Distinct().ToList(), signed || issued.Count == 0))
+        {
+            Console.Error.WriteLine(line);
+        }
+    }
+
+    /// <summary>What keeps reports from being issued signed reports: the lab facts missing, and no key.</summary>
+    internal static IEnumerable<string> Warnings(IReadOnlyList<string> missing, bool signed)
+    {
         if (missing.Count > 0)
         {
-            Console.Error.WriteLine($"conformitylab: the reports are drafts (\"{CertificationReport.DraftMark}\"), because the laboratory has not set {string.Join(", ", missing)}; set them in appsettings.json, CONFORMITYLAB_Lab__Address=..., or --set Lab:Address=...");
+            yield return $"conformitylab: the reports are drafts (\"{CertificationReport.DraftMark}\"), because the laboratory has not set {string.Join(", ", missing)}; set them in appsettings.json, CONFORMITYLAB_Lab__Address=..., or --set Lab:Address=...";
         }
 
-        if (!signed && issued.Count > 0)
+        if (!signed)
         {
-            Console.Error.WriteLine("conformitylab: the records are unsigned: give --sign-key <lab.key> (create one with 'conformitylab keys new') or set Lab:SigningKeyPath");
+            yield return "conformitylab: the records are unsigned: give --sign-key <lab.key> (create one with 'conformitylab keys new') or set Lab:SigningKeyPath";
         }
     }
 

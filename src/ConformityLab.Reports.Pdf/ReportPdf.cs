@@ -272,9 +272,20 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
         rows.Add(("TAC", id.Tac ?? "none"));
         var declared = report.Declared.Count == 0
             ? (IBlock)new Text("Declared specification: none declared.", Body)
-            : new Stack(new Text("Declared specification (as given by the customer)", Bold), KeyValues(report.Declared.Select(d => (d.Key, d.Value)).ToList()));
+            : new Stack(new Text("Declared specification (as given by the customer)", Bold), KeyValues(report.Declared.Select(d => (DeclaredName(d.Key), d.Value)).ToList()));
         return new Stack(KeyValues(rows, monoValues: ["IMEI", "IMEISV", "TAC"]), new Spacer(6), declared);
     }
+
+    private static string DeclaredName(string key) => key switch
+    {
+        "RamGb" => "RAM (GB)",
+        "StorageGb" => "Storage (GB)",
+        "SarHeadWkg" => "SAR, head (W/kg)",
+        "SarBodyWkg" => "SAR, body (W/kg)",
+        "MaxRfPowerDbm" => "Max. RF power (dBm)",
+        "Substances" => "Hazardous substances",
+        _ => key,
+    };
 
     private static IBlock MethodBlock(CertificationReport report) => new Stack(
         KeyValues([("Plan", report.Method.Plan), ("Version", report.Method.Version), ("Tests", $"{Time(report.Dates.TestsStarted)} to {(report.Dates.TestsEnded is { } e ? Time(e) : "not finished")}"), ("Run", $"{report.Run.RunId} ({report.Run.RunStatus})")]),
@@ -435,7 +446,7 @@ public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
         new Text("Each case's evidence SHA-256 (section 3) is the hash of its evidence lines, UTF-8, joined by line feeds, as run.json holds them.", Small));
 
     private static IBlock KeyValues(IReadOnlyList<(string Key, string Value)> rows, IReadOnlyList<string>? monoValues = null) =>
-        new Table([1f, 2.6f], null, rows.Select(r => (IReadOnlyList<Cell>)[new(r.Key, Label, Light), new(r.Value, monoValues?.Any(m => r.Key.StartsWith(m, StringComparison.Ordinal)) == true ? Mono : Body)]).ToList(), 2.5f);
+        new Table([1f, 2.6f], null, rows.Select(r => (IReadOnlyList<Cell>)[new(r.Key, Label, Light), new(r.Value, monoValues?.Any(m => r.Key.StartsWith(m, StringComparison.Ordinal)) == true ? Mono with { Size = Body.Size } : Body)]).ToList(), 2.5f);
 
     private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 }
