@@ -37,18 +37,7 @@ public sealed class LabSigningKey
     /// <exception cref="FormatException">The text is no PEM private key, or the key is not Ed25519; the message says which.</exception>
     public static LabSigningKey FromPem(string pem)
     {
-        var der = Pem.Read(pem, "PRIVATE KEY", "a PKCS#8 private key (-----BEGIN PRIVATE KEY-----)");
-        AsymmetricKeyParameter key;
-        try
-        {
-            key = PrivateKeyFactory.CreateKey(der);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidCastException or IOException or SecurityUtilityException)
-        {
-            throw new FormatException($"the private key cannot be read: {e.Message}", e);
-        }
-
-        return key is Ed25519PrivateKeyParameters ed ? new LabSigningKey(ed) : throw new FormatException($"the private key is {key.GetType().Name.Replace("PrivateKeyParameters", string.Empty, StringComparison.Ordinal)}, not Ed25519");
+        return new LabSigningKey(Pem.Key<Ed25519PrivateKeyParameters>(pem, "PRIVATE KEY", "a PKCS#8 private key (-----BEGIN PRIVATE KEY-----)", "private", PrivateKeyFactory.CreateKey));
     }
 
     /// <summary>
@@ -96,18 +85,7 @@ public sealed class LabPublicKey
     /// <exception cref="FormatException">The text is no PEM public key, or the key is not Ed25519.</exception>
     public static LabPublicKey FromPem(string pem)
     {
-        var der = Pem.Read(pem, "PUBLIC KEY", "a public key (-----BEGIN PUBLIC KEY-----)");
-        AsymmetricKeyParameter key;
-        try
-        {
-            key = PublicKeyFactory.CreateKey(der);
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidCastException or IOException or SecurityUtilityException)
-        {
-            throw new FormatException($"the public key cannot be read: {e.Message}", e);
-        }
-
-        return key is Ed25519PublicKeyParameters ed ? new LabPublicKey(ed) : throw new FormatException($"the public key is {key.GetType().Name.Replace("PublicKeyParameters", string.Empty, StringComparison.Ordinal)}, not Ed25519");
+        return new LabPublicKey(Pem.Key<Ed25519PublicKeyParameters>(pem, "PUBLIC KEY", "a public key (-----BEGIN PUBLIC KEY-----)", "public", PublicKeyFactory.CreateKey));
     }
 
     /// <summary>The key as PEM SubjectPublicKeyInfo.</summary>
@@ -190,6 +168,24 @@ public static class LabKeyFiles
 
 internal static class Pem
 {
+    /// <summary>The Ed25519 key in a PEM block, or a FormatException that says what the block held instead.</summary>
+    public static T Key<T>(string text, string label, string what, string kind, Func<byte[], AsymmetricKeyParameter> decode)
+        where T : AsymmetricKeyParameter
+    {
+        var der = Read(text, label, what);
+        AsymmetricKeyParameter key;
+        try
+        {
+            key = decode(der);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidCastException or IOException or SecurityUtilityException)
+        {
+            throw new FormatException($"the {kind} key cannot be read: {e.Message}", e);
+        }
+
+        return key as T ?? throw new FormatException($"the {kind} key is {key.GetType().Name.Replace("PrivateKeyParameters", string.Empty, StringComparison.Ordinal).Replace("PublicKeyParameters", string.Empty, StringComparison.Ordinal)}, not Ed25519");
+    }
+
     public static byte[] Read(string text, string label, string what)
     {
         if (!PemEncoding.TryFind(text, out var fields))

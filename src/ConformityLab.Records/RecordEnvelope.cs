@@ -78,7 +78,15 @@ public sealed record RecordFile(JsonElement Record, byte[] Canonical, RecordSign
             throw new FormatException("not a record envelope: no 'record' object at the top level");
         }
 
-        var canonical = Jcs.Canonicalize(record);
+        byte[] canonical;
+        try
+        {
+            canonical = Jcs.Canonicalize(record);
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"canonical form: the record has none ({e.Message}), so no signature over it can be checked", e);
+        }
         RecordSignature? signature = null;
         if (root.TryGetProperty("signature", out var sig) && sig.ValueKind != JsonValueKind.Null)
         {
