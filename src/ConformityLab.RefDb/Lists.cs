@@ -1,0 +1,204 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using ConformityLab.Probes.Tac;
+using nietras.SeparatedValues;
+
+namespace ConformityLab.RefDb;
+
+/// <summary>A list the database holds: its table, its columns (the key first) and how a file's rows become its rows.</summary>
+/// <param name="Name">The list's name (<c>tac</c>, <c>stolen</c>, <c>registration</c>).</param>
+/// <param name="Table">Its table.</param>
+/// <param name="Columns">Its columns; the first is the key.</param>
+public sealed record ListKind(string Name, string Table, IReadOnlyList<string> Columns)
+{
+    /// <summary>The GSMA TAC database.</summary>
+    public static ListKind Tac { get; } = new("tac", "tac", ["tac", "manufacturer", "model", "bands", "allocation_date", "device_type", "optional_fields"]);
+
+    /// <summary>Stolen and lost devices: DIRBS's <c>imei,reporting_date,status</c> and the Q.5051 fields.</summary>
+    public static ListKind Stolen { get; } = new("stolen", "stolen", ["imei", "raw", "reporting_date", "status", "country", "party", "case_ref", "make", "model"]);
+
+    /// <summary>Registered (type-approved) devices: DIRBS's registration list.</summary>
+    public static ListKind Registration { get; } = new("registration", "registration", ["imei", "raw", "make", "model", "status", "model_number", "brand_name", "device_type", "radio_interface", "device_id"]);
+
+    /// <summary>The lists, by name.</summary>
+    public static IReadOnlyList<ListKind> All { get; } = [Tac, Stolen, Registration];
+}
+
+/// <summary>A line a file's parser refused, with its number and why.</summary>
+/// <param name="Line">1-based line number.</param>
+/// <param name="Reason">What is wrong.</param>
+public sealed record RejectedLine(long Line, string Reason)
+{
+    /// <inheritdoc />
+    public override string ToString() => $"line {Line}: {Reason}";
+}
+
+/// <summary>A parsed list file: the good rows sorted by key (a later duplicate of a key is refused), and the refused lines.</summary>
+/// <param name="Kind">The list.</param>
+/// <param name="Source">The file's name.</param>
+/// <param name="Rows">The rows' values in the list's column order, sorted by key (ordinal).</param>
+/// <param name="Rejected">The refused lines.</param>
+/// <param name="Lines">Data lines read (good and refused).</param>
+public sealed record ParsedList(ListKind Kind, string Source, IReadOnlyList<string?[]> Rows, IReadOnlyList<RejectedLine> Rejected, long Lines)
+{
+    /// <summary>The share of data lines refused.</summary>
+    public double RejectedShare => Lines == 0 ? 0 : (double)Rejected.Count / Lines;
+
+    /// <summary>
+    /// The SHA-256 of a list's content, as the log records it: every row in key order (ordinal), each
+    /// the JSON array of its values and a line feed. The database recomputes it from its rows to
+    /// find a change made behind the log's back.
+    /// </summary>
+    public static string ContentHash(IEnumerable<string?[]> rowsInKeyOrder)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var row in rowsInKeyOrder)
+        {
+            hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(row));
+            hash.AppendData("\n"u8);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+}
+
+/// <summary>
+/// The list files' parsers: pure (text in, rows and refused lines out), streaming, and never
+/// stopped by one bad line. IMEIs are kept as their first 14 digits, as DIRBS keeps them; the raw
+/// value is kept too when it was not 15 digits.
+/// </summary>
+public static class ListParsers
+{
+    /// <summary>Reads a list file of <paramref name="kind"/>.</summary>
+    /// <param name="kind">Which list.</param>
+    /// <param name="path">The file.</param>
+    /// <param name="progress">Told the number of lines read so far, every 100,000 lines.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    /// <exception cref="FormatException">The file has not the list's header; the message names the columns it needs.</exception>
+    public static ParsedList Read(ListKind kind, string path, IProgress<long>? progress, CancellationToken cancellationToken) => kind.Name switch
+    {
+        "tac" => ReadTac(path, progress, cancellationToken),
+        "stolen" => ReadCsv(kind, path, ["imei", "reporting_date", "status"], ["reporting_country", "reporting_party", "case_reference", "make", "model"], progress, cancellationToken),
+        _ => ReadCsv(kind, path, ["approved_imei", "make", "model", "status"], ["model_number", "brand_name", "device_type", "radio_interface", "device_id"], progress, cancellationToken),
+    };
+
+    /// <summary>An IMEI as the database keys it: its first 14 digits; null when it is not 14 to 16 decimal digits.</summary>
+    public static string? Key(string imei) => imei.Length is >= 14 and <= 16 && imei.All(char.IsAsciiDigit) ? imei[..14] : null;
+
+    /// <summary>The GSMA TAC file, through the same row parser <c>probe --tac-db</c> uses.</summary>
+    private static ParsedList ReadTac(string path, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var rows = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        var rejected = new List<RejectedLine>();
+        long number = 0, lines = 0;
+        foreach (var raw in File.ReadLines(path))
+        {
+            number++;
+            var line = number == 1 ? raw.TrimStart('\uFEFF').TrimEnd('\r') : raw.TrimEnd('\r');
+            if (string.IsNullOrWhiteSpace(line) || line.StartsWith('#') || (number == 1 && line.Split('|')[0].Trim().Equals("TAC", StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            lines++;
+            Tick(lines, progress, cancellationToken);
+            if (!TacImporter.TryParseRow(line, (int)Math.Min(number, int.MaxValue), out var r, out var error))
+            {
+                rejected.Add(new RejectedLine(number, error));
+            }
+            else if (!rows.TryAdd(r.Tac, [r.Tac, r.Manufacturer, r.ModelName, string.Join(',', r.Bands), r.AllocationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.DeviceType, JsonSerializer.Serialize(r.OptionalFields)]))
+            {
+                rejected.Add(new RejectedLine(number, $"TAC {r.Tac} appears again (the first one is kept)"));
+            }
+        }
+
+        return new ParsedList(ListKind.Tac, Path.GetFileName(path), Sorted(rows), rejected, lines);
+    }
+
+    private static ParsedList ReadCsv(ListKind kind, string path, string[] required, string[] optional, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        using var reader = Sep.Reader(o => o with { Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true }).FromFile(path);
+        var header = reader.Header;
+        var names = header.ColNames.Select(n => n.Trim().ToLowerInvariant()).ToList();
+        var missing = required.Where(r => !names.Contains(r)).ToList();
+        if (missing.Count > 0)
+        {
+            throw new FormatException($"{Path.GetFileName(path)} has no {string.Join(", ", missing)} column; a {kind.Name} list has the header {string.Join(",", required.Concat(optional))} (the last {optional.Length} optional)");
+        }
+
+        int[] index = [.. required.Concat(optional).Select(c => names.IndexOf(c))];
+        var rows = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        var rejected = new List<RejectedLine>();
+        long lines = 0;
+        foreach (var row in reader)
+        {
+            lines++;
+            Tick(lines, progress, cancellationToken);
+            var number = row.LineNumberFrom;
+            if (row.ColCount != names.Count)
+            {
+                rejected.Add(new RejectedLine(number, $"{row.ColCount} columns, the header has {names.Count}"));
+                continue;
+            }
+
+            var cells = new string?[index.Length];
+            for (var i = 0; i < index.Length; i++)
+            {
+                cells[i] = index[i] < 0 ? null : row[index[i]].ToString() is { Length: > 0 } v ? v : null;
+            }
+
+            string? Cell(int i) => cells[i];
+            var imei = Cell(0) ?? string.Empty;
+            if (Key(imei) is not { } key)
+            {
+                rejected.Add(new RejectedLine(number, $"'{Printable(imei)}' is not an IMEI (14 to 16 decimal digits)"));
+                continue;
+            }
+
+            string?[] values = kind.Name == "stolen"
+                ? [key, imei.Length == 15 ? null : imei, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7)]
+                : [key, imei.Length == 15 ? null : imei, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7), Cell(8)];
+            if (kind.Name == "stolen" && values[2] is { } date && !DateOnly.TryParseExact(date, ["yyyyMMdd", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                rejected.Add(new RejectedLine(number, $"reporting_date '{Printable(date)}' is not yyyymmdd or yyyy-mm-dd"));
+                continue;
+            }
+
+            if (!rows.TryAdd(key, values))
+            {
+                rejected.Add(new RejectedLine(number, $"IMEI {key} appears again (the first one is kept)"));
+            }
+        }
+
+        return new ParsedList(kind, Path.GetFileName(path), Sorted(rows), rejected, lines);
+    }
+
+    private static List<string?[]> Sorted(Dictionary<string, string?[]> rows)
+    {
+        var list = rows.Values.ToList();
+        list.Sort((a, b) => string.CompareOrdinal(a[0], b[0]));
+        return list;
+    }
+
+    private static void Tick(long lines, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        if (lines % 100_000 == 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            progress?.Report(lines);
+        }
+    }
+
+    private static string Printable(string text)
+    {
+        var shown = new StringBuilder();
+        foreach (var c in text.Length > 40 ? text[..40] : text)
+        {
+            shown.Append(char.IsControl(c) ? $"\\x{(int)c:x2}" : c);
+        }
+
+        return shown.ToString();
+    }
+}

@@ -1,0 +1,138 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace ConformityLab.RefDb;
+
+/// <summary>When an import is refused whole (DIRBS's safety thresholds).</summary>
+/// <param name="MaxRejectedShare">The largest share of refused lines (default 5%).</param>
+/// <param name="MaxShrinkShare">The largest share by which the list may shrink (default 10%).</param>
+/// <param name="Force">Import even past the thresholds (the log records that it was forced).</param>
+public sealed record ImportPolicy(double MaxRejectedShare = 0.05, double MaxShrinkShare = 0.10, bool Force = false);
+
+/// <summary>What an import did.</summary>
+public sealed record ImportResult(string List, string Source, long Accepted, IReadOnlyList<RejectedLine> Rejected, long Before, string ContentSha256, bool Forced, long LeafIndex);
+
+/// <summary>An import refused whole; nothing was changed.</summary>
+public sealed class ImportRefusedException(string message) : Exception(message);
+
+public sealed partial class ReferenceDatabase
+{
+    /// <summary>
+    /// Replaces a list with the rows of a file, in one transaction: refused whole (nothing changed)
+    /// past the policy's thresholds unless forced; otherwise the old rows are deleted, the new ones
+    /// bulk-loaded in key order, the import recorded, and a log leaf appended with its content hash
+    /// and counts. A crash or kill before the commit leaves the database as it was.
+    /// </summary>
+    /// <exception cref="ImportRefusedException">A threshold was passed and the import was not forced.</exception>
+    public async Task<ImportResult> ImportAsync(ParsedList parsed, ImportPolicy policy, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        var kind = parsed.Kind;
+        await using var tx = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var before = Convert.ToInt64(await ScalarAsync($"SELECT COUNT(*) FROM {kind.Table}", cancellationToken, tx).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var refusals = new List<string>();
+        if (parsed.RejectedShare > policy.MaxRejectedShare)
+        {
+            refusals.Add($"{parsed.Rejected.Count} of {parsed.Lines} lines ({parsed.RejectedShare:P1}) are refused, above the {policy.MaxRejectedShare:P0} threshold");
+        }
+
+        var shrink = before == 0 ? 0 : (double)(before - parsed.Rows.Count) / before;
+        if (shrink > policy.MaxShrinkShare)
+        {
+            refusals.Add($"the {kind.Name} list would shrink from {before} to {parsed.Rows.Count} rows ({shrink:P1}), above the {policy.MaxShrinkShare:P0} threshold");
+        }
+
+        if (refusals.Count > 0 && !policy.Force)
+        {
+            throw new ImportRefusedException($"the import of {parsed.Source} is refused whole and nothing changed: {string.Join("; ", refusals)}; give --force to import it anyway (the log records that it was forced)");
+        }
+
+        await ExecuteAsync($"DELETE FROM {kind.Table}", cancellationToken, tx).ConfigureAwait(false);
+        await BulkLoadAsync(kind, parsed.Rows, tx, progress, cancellationToken).ConfigureAwait(false);
+        var content = ParsedList.ContentHash(parsed.Rows);
+        var imported = Now();
+        var forced = refusals.Count > 0;
+        var id = Convert.ToInt64(await ScalarAsync(
+            "INSERT INTO imports (list, source, imported, rows_ok, rows_rejected, rows_before, content_sha256, forced) VALUES (@l, @s, @i, @ok, @bad, @before, @h, @f) RETURNING id",
+            cancellationToken, tx, ("l", kind.Name), ("s", parsed.Source), ("i", imported), ("ok", (long)parsed.Rows.Count), ("bad", (long)parsed.Rejected.Count), ("before", before), ("h", content), ("f", forced ? 1 : 0)).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var leaf = await AppendLeafAsync("import", id.ToString(CultureInfo.InvariantCulture), ImportEntry(id, kind.Name, parsed.Source, imported, parsed.Rows.Count, parsed.Rejected.Count, before, content, forced), tx, cancellationToken).ConfigureAwait(false);
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new ImportResult(kind.Name, parsed.Source, parsed.Rows.Count, parsed.Rejected, before, content, forced, leaf);
+    }
+
+    /// <summary>A list's rows in key order, as stored (for its content hash).</summary>
+    internal async IAsyncEnumerable<string?[]> ListRowsAsync(ListKind kind, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await using var command = Command($"SELECT {string.Join(", ", kind.Columns)} FROM {kind.Table} ORDER BY {Ordinal(kind.Columns[0])}", null);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var row = new string?[kind.Columns.Count];
+            for (var i = 0; i < row.Length; i++)
+            {
+                row[i] = reader.IsDBNull(i) ? null : reader.GetString(i);
+            }
+
+            yield return row;
+        }
+    }
+
+    internal static byte[] ImportEntry(long id, string list, string source, string imported, long rows, long rejected, long before, string content, bool forced) =>
+        Entry(new { Kind = "import", ImportId = id, List = list, Source = source, Imported = imported, Rows = rows, Rejected = rejected, Before = before, ContentSha256 = content, Forced = forced });
+
+    private async Task BulkLoadAsync(ListKind kind, IReadOnlyList<string?[]> rows, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        if (Connection is NpgsqlConnection pg)
+        {
+            // Binary COPY: the fastest way into PostgreSQL.
+            await using var copy = await pg.BeginBinaryImportAsync($"COPY {kind.Table} ({string.Join(", ", kind.Columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < rows.Count; i++)
+            {
+                await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var value in rows[i])
+                {
+                    if (value is null)
+                    {
+                        await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        await copy.WriteAsync(value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                Report(i, progress);
+            }
+
+            await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // SQLite: one prepared insert, reused for every row, in key order (a B-tree appended at its end).
+        await using var command = (SqliteCommand)Command($"INSERT INTO {kind.Table} ({string.Join(", ", kind.Columns)}) VALUES ({string.Join(", ", kind.Columns.Select((_, i) => "@p" + i))})", tx);
+        var parameters = kind.Columns.Select((_, i) => command.Parameters.Add("@p" + i, SqliteType.Text)).ToArray();
+        command.Prepare();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            for (var c = 0; c < parameters.Length; c++)
+            {
+                parameters[c].Value = (object?)row[c] ?? DBNull.Value;
+            }
+
+            command.ExecuteNonQuery();
+            Report(i, progress);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static void Report(int i, IProgress<long>? progress)
+    {
+        if ((i + 1) % 100_000 == 0)
+        {
+            progress?.Report(i + 1);
+        }
+    }
+}
