@@ -20,6 +20,7 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     ReportCommands.Report(),
     ReportCommands.Keys(),
     ReportCommands.Record(),
+    DbCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -160,10 +160,15 @@ public static class ListParsers
             string?[] values = kind.Name == "stolen"
                 ? [key, imei.Length == 15 ? null : imei, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7)]
                 : [key, imei.Length == 15 ? null : imei, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7), Cell(8)];
-            if (kind.Name == "stolen" && values[2] is { } date && !DateOnly.TryParseExact(date, ["yyyyMMdd", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            if (kind.Name == "stolen" && values[2] is { } date)
             {
-                rejected.Add(new RejectedLine(number, $"reporting_date '{Printable(date)}' is not yyyymmdd or yyyy-mm-dd"));
-                continue;
+                if (!DateOnly.TryParseExact(date, ["yyyyMMdd", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var reported))
+                {
+                    rejected.Add(new RejectedLine(number, $"reporting_date '{Printable(date)}' is not yyyymmdd or yyyy-mm-dd"));
+                    continue;
+                }
+
+                values[2] = reported.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
             }
 
             if (!rows.TryAdd(key, values))

@@ -57,7 +57,7 @@ public sealed partial class ReferenceDatabase
                 }
                 else if (!stored.AsSpan().SequenceEqual(hash))
                 {
-                    problems.Add(new VerifyProblem(level == 0 ? "log_leaves" : "log_nodes", level == 0 ? $"leaf {idx}" : $"level {level}, index {idx}", level == 0 ? "the entry does not hash to its stored leaf hash: the entry was changed" : "the stored hash is not the hash of its children"));
+                    problems.Add(new VerifyProblem(level == 0 ? "log_leaves" : "log_nodes", level == 0 ? $"leaf {idx}" : $"level {level}, index {idx}", level == 0 ? "the entry does not hash to its stored leaf hash: the entry was changed" : "the stored hash differs from the tree recomputed from the leaves"));
                 }
             }
         }

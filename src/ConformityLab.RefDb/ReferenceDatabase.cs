@@ -214,3 +214,10 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
     /// <summary>"ORDER BY key" that sorts bytewise on both engines (PostgreSQL's default collation would not).</summary>
     internal string Ordinal(string column) => Engine == Engine.Postgres ? $"{column} COLLATE \"C\"" : column;
 }
+
+/// <summary>Facts about this build's database support.</summary>
+public static class RefDbInfo
+{
+    /// <summary>The newest schema version this tool knows.</summary>
+    public static int LatestSchema => Schema.Latest;
+}
