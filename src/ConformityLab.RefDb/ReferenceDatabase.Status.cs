@@ -72,7 +72,7 @@ public sealed partial class ReferenceDatabase
         conditions.Add(new StatusCondition("placeholder", !placeholder.Ok, placeholder.Reason));
         conditions.Add(new StatusCondition("duplicate", null, "not evaluated: no operator observations are held (Q.5052 duplicate detection needs them)"));
 
-        var stolen = await OneAsync("SELECT imei, reporting_date, status, country, party, case_ref, make, model FROM stolen WHERE imei = @k", key, cancellationToken).ConfigureAwait(false);
+        var stolen = await OneAsync("SELECT imei, raw, reporting_date, status, country, party, case_ref, make, model FROM stolen WHERE imei = @k", key, cancellationToken).ConfigureAwait(false);
         conditions.Add(imports.TryGetValue("stolen", out var stolenSource)
             ? new StatusCondition("stolen", stolen is not null, stolen is null ? $"not on the stolen or lost list ({stolenSource})" : $"reported {stolen["status"] ?? "stolen"} on {stolen["reporting_date"] ?? "an unknown date"}{(stolen["country"] is { } c ? " in " + c : string.Empty)} ({stolenSource})")
             : new StatusCondition("stolen", null, "no stolen or lost list has been imported"));

@@ -211,6 +211,9 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
 
     internal DbConnection Connection => _connection;
 
+    /// <summary>Runs a statement as it stands (for tests that step outside the contract, as an attacker or a newer tool would).</summary>
+    public Task<int> ExecuteForTestAsync(string sql) => ExecuteAsync(sql, CancellationToken.None);
+
     /// <summary>"ORDER BY key" that sorts bytewise on both engines (PostgreSQL's default collation would not).</summary>
     internal string Ordinal(string column) => Engine == Engine.Postgres ? $"{column} COLLATE \"C\"" : column;
 }
