@@ -1,7 +1,14 @@
 using BenchmarkDotNet.Running;
 
 // dotnet run -c Release --project src/ConformityLab.Benchmarks -- --filter '*'
+// dotnet run -c Release --project src/ConformityLab.Benchmarks -- refdb --rows 10000000 [--db "Host=..."]
+if (args.Length > 0 && args[0] == "refdb")
+{
+    return await ConformityLab.Benchmarks.RefDb.RefDbBench.RunAsync(args);
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;
 
 /// <summary>Entry point marker.</summary>
 public partial class Program;

@@ -74,6 +74,19 @@ public sealed partial class ReferenceDatabase : INodeSource
         return index;
     }
 
+    /// <summary>Appends entries to the log in one transaction (the benchmark's bulk path; the database's own operations append their leaves themselves).</summary>
+    internal async Task AppendEntriesAsync(string kind, IEnumerable<byte[]> entries, CancellationToken cancellationToken)
+    {
+        await using var tx = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var n = 0;
+        foreach (var entry in entries)
+        {
+            await AppendLeafAsync(kind, (n++).ToString(CultureInfo.InvariantCulture), entry, tx, cancellationToken).ConfigureAwait(false);
+        }
+
+        await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Forgets the cached right edge of the tree (after a rolled-back transaction).</summary>
     internal void ResetFrontier() => _frontier = null;
 
