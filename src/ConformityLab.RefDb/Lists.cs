@@ -54,10 +54,30 @@ public sealed record ParsedList(ListKind Kind, string Source, IReadOnlyList<stri
     public static string ContentHash(IEnumerable<string?[]> rowsInKeyOrder)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(4096);
+        using var writer = new Utf8JsonWriter(buffer);
         foreach (var row in rowsInKeyOrder)
         {
-            hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(row));
+            // The same bytes as JsonSerializer gives a string?[] (its default encoder), written without a serializer per row.
+            writer.WriteStartArray();
+            foreach (var value in row)
+            {
+                if (value is null)
+                {
+                    writer.WriteNullValue();
+                }
+                else
+                {
+                    writer.WriteStringValue(value);
+                }
+            }
+
+            writer.WriteEndArray();
+            writer.Flush();
+            hash.AppendData(buffer.WrittenSpan);
             hash.AppendData("\n"u8);
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
         }
 
         return Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -90,7 +110,7 @@ public static class ListParsers
     /// <summary>The GSMA TAC file, through the same row parser <c>probe --tac-db</c> uses.</summary>
     private static ParsedList ReadTac(string path, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        var rows = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        var rows = new Dictionary<long, string?[]>();
         var rejected = new List<RejectedLine>();
         long number = 0, lines = 0;
         foreach (var raw in File.ReadLines(path))
@@ -108,7 +128,7 @@ public static class ListParsers
             {
                 rejected.Add(new RejectedLine(number, error));
             }
-            else if (!rows.TryAdd(r.Tac, [r.Tac, r.Manufacturer, r.ModelName, string.Join(',', r.Bands), r.AllocationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.DeviceType, JsonSerializer.Serialize(r.OptionalFields)]))
+            else if (!rows.TryAdd(long.Parse(r.Tac, CultureInfo.InvariantCulture), [r.Tac, r.Manufacturer, r.ModelName, string.Join(',', r.Bands), r.AllocationDate?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), r.DeviceType, JsonSerializer.Serialize(r.OptionalFields)]))
             {
                 rejected.Add(new RejectedLine(number, $"TAC {r.Tac} appears again (the first one is kept)"));
             }
@@ -119,7 +139,8 @@ public static class ListParsers
 
     private static ParsedList ReadCsv(ListKind kind, string path, string[] required, string[] optional, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        using var reader = Sep.Reader(o => o with { Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true }).FromFile(path);
+        // Repeated values (statuses, dates, countries) are pooled per column rather than allocated per row.
+        using var reader = Sep.Reader(o => o with { Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true, CreateToString = SepToString.PoolPerCol(maximumStringLength: 64) }).FromFile(path);
         var header = reader.Header;
         var names = header.ColNames.Select(n => n.Trim().ToLowerInvariant()).ToList();
         var missing = required.Where(r => !names.Contains(r)).ToList();
@@ -129,7 +150,8 @@ public static class ListParsers
         }
 
         int[] index = [.. required.Concat(optional).Select(c => names.IndexOf(c))];
-        var rows = new Dictionary<string, string?[]>(StringComparer.Ordinal);
+        var rows = new Dictionary<long, string?[]>();
+        var dates = new Dictionary<string, string?>(StringComparer.Ordinal);
         var rejected = new List<RejectedLine>();
         long lines = 0;
         foreach (var row in reader)
@@ -162,16 +184,23 @@ public static class ListParsers
                 : [key, imei.Length == 15 ? null : imei, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7), Cell(8)];
             if (kind.Name == "stolen" && values[2] is { } date)
             {
-                if (!DateOnly.TryParseExact(date, ["yyyyMMdd", "yyyy-MM-dd"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var reported))
+                // A list holds few distinct dates: each is parsed once.
+                if (!dates.TryGetValue(date, out var normalised))
+                {
+                    normalised = DateOnly.TryParseExact(date, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var reported) ? reported.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
+                    dates[date] = normalised;
+                }
+
+                if (normalised is null)
                 {
                     rejected.Add(new RejectedLine(number, $"reporting_date '{Printable(date)}' is not yyyymmdd or yyyy-mm-dd"));
                     continue;
                 }
 
-                values[2] = reported.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+                values[2] = normalised;
             }
 
-            if (!rows.TryAdd(key, values))
+            if (!rows.TryAdd(long.Parse(key, CultureInfo.InvariantCulture), values))
             {
                 rejected.Add(new RejectedLine(number, $"IMEI {key} appears again (the first one is kept)"));
             }
@@ -180,11 +209,15 @@ public static class ListParsers
         return new ParsedList(kind, Path.GetFileName(path), Sorted(rows), rejected, lines);
     }
 
-    private static List<string?[]> Sorted(Dictionary<string, string?[]> rows)
+    private static readonly string[] DateFormats = ["yyyyMMdd", "yyyy-MM-dd"];
+
+    /// <summary>The rows in key order: keys of one length are digits, so their numeric order is their ordinal order.</summary>
+    private static string?[][] Sorted(Dictionary<long, string?[]> rows)
     {
-        var list = rows.Values.ToList();
-        list.Sort((a, b) => string.CompareOrdinal(a[0], b[0]));
-        return list;
+        var keys = rows.Keys.ToArray();
+        var values = rows.Values.ToArray();
+        Array.Sort(keys, values);
+        return values;
     }
 
     private static void Tick(long lines, IProgress<long>? progress, CancellationToken cancellationToken)

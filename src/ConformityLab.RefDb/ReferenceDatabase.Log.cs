@@ -52,12 +52,36 @@ public sealed partial class ReferenceDatabase : INodeSource
         Convert.ToInt64(await ScalarAsync("SELECT COUNT(*) FROM log_leaves", cancellationToken, tx).ConfigureAwait(false), CultureInfo.InvariantCulture);
 
     /// <inheritdoc />
-    public async Task<byte[]> NodeAsync(int level, long index, CancellationToken cancellationToken) =>
-        await ScalarAsync("SELECT hash FROM log_nodes WHERE level = @l AND idx = @i", cancellationToken, null, ("l", level), ("i", index)).ConfigureAwait(false) as byte[]
+    public Task<byte[]> NodeAsync(int level, long index, CancellationToken cancellationToken) => ReadNodeAsync(level, index, null, cancellationToken);
+
+    private async Task<byte[]> ReadNodeAsync(int level, long index, DbTransaction? tx, CancellationToken cancellationToken) =>
+        await Prepared("SELECT hash FROM log_nodes WHERE level = @l AND idx = @i", tx, ("l", level), ("i", index)).ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as byte[]
         ?? throw new RefDbException($"the log has no node at level {level}, index {index}: it was removed behind the log's back (run 'db verify')");
 
     /// <summary>The root hash of the tree of the first <paramref name="size"/> leaves.</summary>
-    public Task<byte[]> RootAsync(long size, CancellationToken cancellationToken) => MerkleTree.HashAsync(this, 0, size, cancellationToken);
+    public Task<byte[]> RootAsync(long size, CancellationToken cancellationToken) => PrefetchedAsync(nodes => MerkleTree.HashAsync(nodes, 0, size, cancellationToken), cancellationToken);
+
+    /// <summary>
+    /// Runs a tree computation twice: once to learn which complete subtrees it reads, then, with
+    /// all of them fetched in one query, for real. A proof then costs one round trip, not one per node.
+    /// </summary>
+    private async Task<T> PrefetchedAsync<T>(Func<INodeSource, Task<T>> compute, CancellationToken cancellationToken)
+    {
+        var wanted = new Recorder();
+        await compute(wanted).ConfigureAwait(false);
+        var known = new Dictionary<(int, long), byte[]>();
+        foreach (var chunk in wanted.Nodes.Distinct().Chunk(200))
+        {
+            var where = string.Join(" OR ", chunk.Select((_, i) => $"(level = @l{i} AND idx = @i{i})"));
+            var parameters = chunk.SelectMany((n, i) => new (string, object?)[] { ($"l{i}", n.Level), ($"i{i}", n.Index) }).ToArray();
+            foreach (var row in await RowsAsync($"SELECT level, idx, hash FROM log_nodes WHERE {where}", cancellationToken, null, parameters).ConfigureAwait(false))
+            {
+                known[(Convert.ToInt32(row[0], CultureInfo.InvariantCulture), Convert.ToInt64(row[1], CultureInfo.InvariantCulture))] = (byte[])row[2]!;
+            }
+        }
+
+        return await compute(new Known(known)).ConfigureAwait(false);
+    }
 
     /// <summary>Appends a leaf inside <paramref name="tx"/>: its entry, and every complete subtree it closes.</summary>
     /// <returns>The leaf's index.</returns>
@@ -65,10 +89,10 @@ public sealed partial class ReferenceDatabase : INodeSource
     {
         var frontier = _frontier ??= await MerkleFrontier.LoadAsync(new TransactionNodes(this, tx), await LogSizeAsync(cancellationToken, tx).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         var index = frontier.Size;
-        await ExecuteAsync("INSERT INTO log_leaves (idx, kind, ref, entry) VALUES (@i, @k, @r, @e)", cancellationToken, tx, ("i", index), ("k", kind), ("r", reference), ("e", entry)).ConfigureAwait(false);
+        await Prepared("INSERT INTO log_leaves (idx, kind, ref, entry) VALUES (@i, @k, @r, @e)", tx, ("i", index), ("k", kind), ("r", reference), ("e", entry)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (level, idx, hash) in frontier.Append(MerkleTree.LeafHash(entry)))
         {
-            await ExecuteAsync("INSERT INTO log_nodes (level, idx, hash) VALUES (@l, @i, @h)", cancellationToken, tx, ("l", level), ("i", idx), ("h", hash)).ConfigureAwait(false);
+            await Prepared("INSERT INTO log_nodes (level, idx, hash) VALUES (@l, @i, @h)", tx, ("l", level), ("i", idx), ("h", hash)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         return index;
@@ -79,9 +103,38 @@ public sealed partial class ReferenceDatabase : INodeSource
     {
         await using var tx = await BeginAsync(cancellationToken).ConfigureAwait(false);
         var n = 0;
-        foreach (var entry in entries)
+        if (Connection is Npgsql.NpgsqlConnection pg)
         {
-            await AppendLeafAsync(kind, (n++).ToString(CultureInfo.InvariantCulture), entry, tx, cancellationToken).ConfigureAwait(false);
+            // PostgreSQL: the leaves and their nodes by binary COPY, not a round trip per row.
+            var frontier = _frontier ??= await MerkleFrontier.LoadAsync(new TransactionNodes(this, tx), await LogSizeAsync(cancellationToken, tx).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var nodes = new List<(int, long, byte[])>();
+            await using (var leaves = await pg.BeginBinaryImportAsync("COPY log_leaves (idx, kind, ref, entry) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var entry in entries)
+                {
+                    await leaves.WriteRowAsync(cancellationToken, frontier.Size, kind, (n++).ToString(CultureInfo.InvariantCulture), entry).ConfigureAwait(false);
+                    nodes.AddRange(frontier.Append(MerkleTree.LeafHash(entry)));
+                }
+
+                await leaves.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using (var copy = await pg.BeginBinaryImportAsync("COPY log_nodes (level, idx, hash) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
+            {
+                foreach (var (level, idx, hash) in nodes)
+                {
+                    await copy.WriteRowAsync(cancellationToken, level, idx, hash).ConfigureAwait(false);
+                }
+
+                await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            foreach (var entry in entries)
+            {
+                await AppendLeafAsync(kind, (n++).ToString(CultureInfo.InvariantCulture), entry, tx, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -125,7 +178,7 @@ public sealed partial class ReferenceDatabase : INodeSource
             throw new RefDbException($"leaf {index} is not in a tree of {treeSize} leaves");
         }
 
-        var path = await MerkleTree.InclusionAsync(this, index, treeSize, cancellationToken).ConfigureAwait(false);
+        var path = await PrefetchedAsync(nodes => MerkleTree.InclusionAsync(nodes, index, treeSize, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new InclusionProof(index, treeSize, Convert.ToBase64String(await NodeAsync(0, index, cancellationToken).ConfigureAwait(false)), Convert.ToBase64String(await RootAsync(treeSize, cancellationToken).ConfigureAwait(false)), path.Select(Convert.ToBase64String).ToList());
     }
 
@@ -139,7 +192,7 @@ public sealed partial class ReferenceDatabase : INodeSource
             throw new RefDbException($"sizes must satisfy 1 <= old <= new <= {size} (the log's size), not {oldSize} and {newSize}");
         }
 
-        var path = await MerkleTree.ConsistencyAsync(this, oldSize, newSize, cancellationToken).ConfigureAwait(false);
+        var path = await PrefetchedAsync(nodes => MerkleTree.ConsistencyAsync(nodes, oldSize, newSize, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new ConsistencyProof(oldSize, newSize, Convert.ToBase64String(await RootAsync(oldSize, cancellationToken).ConfigureAwait(false)), Convert.ToBase64String(await RootAsync(newSize, cancellationToken).ConfigureAwait(false)), path.Select(Convert.ToBase64String).ToList());
     }
 
@@ -160,9 +213,28 @@ public sealed partial class ReferenceDatabase : INodeSource
     /// <summary>Node reads inside a transaction (the frontier loads before the first append).</summary>
     private sealed class TransactionNodes(ReferenceDatabase db, DbTransaction tx) : INodeSource
     {
-        public async Task<byte[]> NodeAsync(int level, long index, CancellationToken cancellationToken) =>
-            await db.ScalarAsync("SELECT hash FROM log_nodes WHERE level = @l AND idx = @i", cancellationToken, tx, ("l", level), ("i", index)).ConfigureAwait(false) as byte[]
-            ?? throw new RefDbException($"the log has no node at level {level}, index {index} (run 'db verify')");
+        public Task<byte[]> NodeAsync(int level, long index, CancellationToken cancellationToken) => db.ReadNodeAsync(level, index, tx, cancellationToken);
+    }
+
+    /// <summary>Records which nodes a computation reads, answering with placeholders.</summary>
+    private sealed class Recorder : INodeSource
+    {
+        private static readonly byte[] Zero = new byte[32];
+
+        public List<(int Level, long Index)> Nodes { get; } = [];
+
+        public Task<byte[]> NodeAsync(int level, long index, CancellationToken cancellationToken)
+        {
+            Nodes.Add((level, index));
+            return Task.FromResult(Zero);
+        }
+    }
+
+    /// <summary>Answers from nodes fetched beforehand.</summary>
+    private sealed class Known(Dictionary<(int, long), byte[]> nodes) : INodeSource
+    {
+        public Task<byte[]> NodeAsync(int level, long index, CancellationToken cancellationToken) =>
+            nodes.TryGetValue((level, index), out var hash) ? Task.FromResult(hash) : throw new RefDbException($"the log has no node at level {level}, index {index}: it was removed behind the log's back (run 'db verify')");
     }
 }
 

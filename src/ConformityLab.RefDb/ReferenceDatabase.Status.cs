@@ -40,17 +40,31 @@ public sealed partial class ReferenceDatabase
 
         var imports = (await RowsAsync("SELECT list, source, imported FROM imports WHERE id IN (SELECT MAX(id) FROM imports GROUP BY list)", cancellationToken).ConfigureAwait(false))
             .ToDictionary(r => (string)r[0]!, r => $"{r[1]}, imported {r[2]}");
-        var statuses = new List<ImeiStatus>();
-        foreach (var imei in imeis)
-        {
-            statuses.Add(await StatusAsync(imei.Trim(), imports, cancellationToken).ConfigureAwait(false));
-        }
 
-        return statuses;
+        // One query per table for the whole batch, not one per IMEI.
+        var keys = imeis.Select(i => ListParsers.Key(i.Trim())).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var tacs = keys.Select(k => k[..8]).Distinct(StringComparer.Ordinal).ToList();
+        var facts = new Facts(
+            await ByKeyAsync("SELECT tac, manufacturer, model, bands, allocation_date, device_type FROM tac WHERE tac IN ({0})", tacs, cancellationToken).ConfigureAwait(false),
+            await ByKeyAsync("SELECT imei, raw, reporting_date, status, country, party, case_ref, make, model FROM stolen WHERE imei IN ({0})", keys, cancellationToken).ConfigureAwait(false),
+            await ByKeyAsync("SELECT imei, make, model, status, model_number, brand_name, device_type, radio_interface, device_id FROM registration WHERE imei IN ({0})", keys, cancellationToken).ConfigureAwait(false),
+            await ByKeyAsync("SELECT tac, manufacturer, model, certificate_id, conformity, lab, issued FROM certified_models WHERE tac IN ({0})", tacs, cancellationToken).ConfigureAwait(false),
+            await ByKeyAsync("SELECT i.imei, r.record_id AS \"recordId\", r.report_id AS \"reportId\", r.lab, r.status, r.conformity, r.issued, r.model FROM records r JOIN record_imeis i ON i.record_id = r.record_id WHERE i.imei IN ({0}) AND NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.record_id) ORDER BY r.issued", keys, cancellationToken).ConfigureAwait(false),
+            imports);
+        return imeis.Select(i => Status(i.Trim(), facts)).ToList();
     }
 
-    private async Task<ImeiStatus> StatusAsync(string imei, Dictionary<string, string> imports, CancellationToken cancellationToken)
+    private sealed record Facts(
+        ILookup<string, IReadOnlyDictionary<string, string?>> Tac,
+        ILookup<string, IReadOnlyDictionary<string, string?>> Stolen,
+        ILookup<string, IReadOnlyDictionary<string, string?>> Registration,
+        ILookup<string, IReadOnlyDictionary<string, string?>> Certified,
+        ILookup<string, IReadOnlyDictionary<string, string?>> Records,
+        Dictionary<string, string> Imports);
+
+    private static ImeiStatus Status(string imei, Facts facts)
     {
+        var imports = facts.Imports;
         var conditions = new List<StatusCondition>();
         var key = ListParsers.Key(imei);
         var format = ImeiRules.Format(imei);
@@ -62,7 +76,7 @@ public sealed partial class ReferenceDatabase
         }
 
         var tacCode = key[..8];
-        var tac = await OneAsync("SELECT tac, manufacturer, model, bands, allocation_date, device_type FROM tac WHERE tac = @k", tacCode, cancellationToken).ConfigureAwait(false);
+        var tac = facts.Tac[tacCode].FirstOrDefault();
         conditions.Add(imports.TryGetValue("tac", out var tacSource)
             ? new StatusCondition("tac-not-allocated", tac is null, tac is null ? $"TAC {tacCode} is not in the GSMA TAC database ({tacSource})" : $"TAC {tacCode} is allocated to {tac["manufacturer"]} for {tac["model"]} ({tacSource})")
             : new StatusCondition("tac-not-allocated", null, "no GSMA TAC database has been imported"));
@@ -72,47 +86,48 @@ public sealed partial class ReferenceDatabase
         conditions.Add(new StatusCondition("placeholder", !placeholder.Ok, placeholder.Reason));
         conditions.Add(new StatusCondition("duplicate", null, "not evaluated: no operator observations are held (Q.5052 duplicate detection needs them)"));
 
-        var stolen = await OneAsync("SELECT imei, raw, reporting_date, status, country, party, case_ref, make, model FROM stolen WHERE imei = @k", key, cancellationToken).ConfigureAwait(false);
+        var stolen = facts.Stolen[key].FirstOrDefault();
         conditions.Add(imports.TryGetValue("stolen", out var stolenSource)
             ? new StatusCondition("stolen", stolen is not null, stolen is null ? $"not on the stolen or lost list ({stolenSource})" : $"reported {stolen["status"] ?? "stolen"} on {stolen["reporting_date"] ?? "an unknown date"}{(stolen["country"] is { } c ? " in " + c : string.Empty)} ({stolenSource})")
             : new StatusCondition("stolen", null, "no stolen or lost list has been imported"));
 
-        var registration = await OneAsync("SELECT imei, make, model, status, model_number, brand_name, device_type, radio_interface, device_id FROM registration WHERE imei = @k", key, cancellationToken).ConfigureAwait(false);
+        var registration = facts.Registration[key].FirstOrDefault();
         conditions.Add(imports.TryGetValue("registration", out var regSource)
             ? new StatusCondition("not-registered", registration is null, registration is null ? $"not on the registration list ({regSource})" : $"registered as {registration["make"]} {registration["model"]}, status {registration["status"]} ({regSource})")
             : new StatusCondition("not-registered", null, "no registration list has been imported"));
 
-        var certification = await OneAsync("SELECT tac, manufacturer, model, certificate_id, conformity, lab, issued FROM certified_models WHERE tac = @k", tacCode, cancellationToken).ConfigureAwait(false);
+        var certification = facts.Certified[tacCode].FirstOrDefault();
         conditions.Add(new StatusCondition("not-certified", certification is null || certification["conformity"] != "conforms",
             certification is null ? $"no lab record certifies a model of TAC {tacCode}" : $"the model of TAC {tacCode} was found to '{certification["conformity"]}' by {certification["lab"]} on {certification["issued"]} (record {certification["certificate_id"]})"));
 
         // Lab records of this very IMEI: the newest of each amendment chain counts.
-        var records = (await RowsAsync(
-            "SELECT r.record_id, r.report_id, r.lab, r.status, r.conformity, r.issued, r.model FROM records r JOIN record_imeis i ON i.record_id = r.record_id WHERE i.imei = @k AND NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.record_id) ORDER BY r.issued",
-            cancellationToken, null, ("k", key)).ConfigureAwait(false))
-            .Select(r => (IReadOnlyDictionary<string, string?>)new Dictionary<string, string?> { ["recordId"] = (string?)r[0], ["reportId"] = (string?)r[1], ["lab"] = (string?)r[2], ["status"] = (string?)r[3], ["conformity"] = (string?)r[4], ["issued"] = (string?)r[5], ["model"] = (string?)r[6] })
-            .ToList();
+        var records = facts.Records[key].Select(r => (IReadOnlyDictionary<string, string?>)r.Where(p => p.Key != "imei").ToDictionary(p => p.Key, p => p.Value)).ToList();
         var failing = records.Where(r => r["conformity"] == "does not conform").ToList();
         conditions.Add(new StatusCondition("counterfeit-or-tampered", records.Count == 0 ? null : failing.Count > 0,
             records.Count == 0 ? "no lab has examined this device" : failing.Count > 0 ? $"{failing[0]["lab"]} found this device not to conform on {failing[0]["issued"]} (record {failing[0]["recordId"]})" : $"{records[^1]["lab"]} found this device to conform on {records[^1]["issued"]}"));
         return new ImeiStatus(imei, key, tac, certification, stolen, registration, records, conditions);
     }
 
-    private async Task<IReadOnlyDictionary<string, string?>?> OneAsync(string sql, string key, CancellationToken cancellationToken)
+    /// <summary>The rows whose first column is one of <paramref name="keys"/>, by that column; one prepared statement per batch size.</summary>
+    private async Task<ILookup<string, IReadOnlyDictionary<string, string?>>> ByKeyAsync(string sql, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
-        await using var command = Command(sql, null, ("k", key));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var rows = new List<(string Key, IReadOnlyDictionary<string, string?> Row)>();
+        foreach (var chunk in keys.Chunk(500))
         {
-            return null;
+            var command = Prepared(string.Format(CultureInfo.InvariantCulture, sql, string.Join(", ", chunk.Select((_, i) => "@k" + i))), null, [.. chunk.Select((k, i) => ("k" + i, (object?)k))]);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var row = new Dictionary<string, string?>(StringComparer.Ordinal);
+                for (var i = 0; i < reader.FieldCount; i++)
+                {
+                    row[reader.GetName(i)] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
+                }
+
+                rows.Add((row[reader.GetName(0)]!, row));
+            }
         }
 
-        var row = new Dictionary<string, string?>(StringComparer.Ordinal);
-        for (var i = 0; i < reader.FieldCount; i++)
-        {
-            row[reader.GetName(i)] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-        }
-
-        return row;
+        return rows.ToLookup(r => r.Key, r => r.Row, StringComparer.Ordinal);
     }
 }

@@ -28,6 +28,7 @@ public sealed class RefDbException(string message, Exception? inner = null) : Ex
 public sealed partial class ReferenceDatabase : IAsyncDisposable
 {
     private readonly DbConnection _connection;
+    private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
 
     private ReferenceDatabase(DbConnection connection, Engine engine, string description, TimeProvider time)
     {
@@ -145,6 +146,12 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        foreach (var command in _prepared.Values)
+        {
+            await command.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _prepared.Clear();
         await _connection.DisposeAsync().ConfigureAwait(false);
         if (_connection is SqliteConnection)
         {
@@ -165,6 +172,29 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
             p.ParameterName = name;
             p.Value = value ?? DBNull.Value;
             command.Parameters.Add(p);
+        }
+
+        return command;
+    }
+
+    /// <summary>
+    /// A command prepared once per connection and reused (the hot statements: node reads, log
+    /// appends, status lookups), with this call's transaction and parameter values. Not for
+    /// statements whose parameters may be null on the first call.
+    /// </summary>
+    internal DbCommand Prepared(string sql, DbTransaction? tx, params (string Name, object? Value)[] parameters)
+    {
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            command = Command(sql, null, parameters);
+            command.Prepare();
+            _prepared[sql] = command;
+        }
+
+        command.Transaction = tx;
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
         }
 
         return command;
