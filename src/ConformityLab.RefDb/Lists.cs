@@ -150,7 +150,7 @@ public static class ListParsers
         }
 
         int[] index = [.. required.Concat(optional).Select(c => names.IndexOf(c))];
-        var rows = new Dictionary<long, string?[]>();
+        var rows = new Dictionary<long, string?[]>((int)Math.Min(int.MaxValue / 2, new FileInfo(path).Length / 24));
         var dates = new Dictionary<string, string?>(StringComparer.Ordinal);
         var rejected = new List<RejectedLine>();
         long lines = 0;
@@ -165,19 +165,23 @@ public static class ListParsers
                 continue;
             }
 
+            // The IMEI is read from the span (it is unique: pooling it would only cost); the other cells are pooled.
+            var imeiSpan = row[index[0]].Span;
+            if (imeiSpan.Length is < 14 or > 16 || imeiSpan.ContainsAnyExceptInRange('0', '9'))
+            {
+                rejected.Add(new RejectedLine(number, $"'{Printable(imeiSpan.ToString())}' is not an IMEI (14 to 16 decimal digits)"));
+                continue;
+            }
+
             var cells = new string?[index.Length];
-            for (var i = 0; i < index.Length; i++)
+            for (var i = 1; i < index.Length; i++)
             {
                 cells[i] = index[i] < 0 ? null : row[index[i]].ToString() is { Length: > 0 } v ? v : null;
             }
 
             string? Cell(int i) => cells[i];
-            var imei = Cell(0) ?? string.Empty;
-            if (Key(imei) is not { } key)
-            {
-                rejected.Add(new RejectedLine(number, $"'{Printable(imei)}' is not an IMEI (14 to 16 decimal digits)"));
-                continue;
-            }
+            var key = new string(imeiSpan[..14]);
+            var imei = imeiSpan.Length == 15 ? key : imeiSpan.ToString();
 
             string?[] values = kind.Name == "stolen"
                 ? [key, imei.Length == 15 ? null : imei, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7)]
@@ -200,7 +204,7 @@ public static class ListParsers
                 values[2] = normalised;
             }
 
-            if (!rows.TryAdd(long.Parse(key, CultureInfo.InvariantCulture), values))
+            if (!rows.TryAdd(long.Parse(imeiSpan[..14], CultureInfo.InvariantCulture), values))
             {
                 rejected.Add(new RejectedLine(number, $"IMEI {key} appears again (the first one is kept)"));
             }

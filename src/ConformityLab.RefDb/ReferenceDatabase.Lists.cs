@@ -81,7 +81,7 @@ public sealed partial class ReferenceDatabase
     internal static byte[] ImportEntry(long id, string list, string source, string imported, long rows, long rejected, long before, string content, bool forced) =>
         Entry(new { Kind = "import", ImportId = id, List = list, Source = source, Imported = imported, Rows = rows, Rejected = rejected, Before = before, ContentSha256 = content, Forced = forced });
 
-    private async Task BulkLoadAsync(ListKind kind, IReadOnlyList<string?[]> rows, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken)
+    private async Task BulkLoadAsync(ListKind kind, IReadOnlyList<object?[]> rows, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         if (Connection is NpgsqlConnection pg)
         {
@@ -92,13 +92,13 @@ public sealed partial class ReferenceDatabase
                 await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 foreach (var value in rows[i])
                 {
-                    if (value is null)
+                    if (value is string text)
                     {
-                        await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                        await copy.WriteAsync(text, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        await copy.WriteAsync(value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                        await copy.WriteNullAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -109,23 +109,63 @@ public sealed partial class ReferenceDatabase
             return;
         }
 
-        // SQLite: one prepared insert, reused for every row, in key order (a B-tree appended at its end).
-        await using var command = (SqliteCommand)Command($"INSERT INTO {kind.Table} ({string.Join(", ", kind.Columns)}) VALUES ({string.Join(", ", kind.Columns.Select((_, i) => "@p" + i))})", tx);
-        var parameters = kind.Columns.Select((_, i) => command.Parameters.Add("@p" + i, SqliteType.Text)).ToArray();
-        command.Prepare();
-        for (var i = 0; i < rows.Count; i++)
-        {
-            var row = rows[i];
-            for (var c = 0; c < parameters.Length; c++)
-            {
-                parameters[c].Value = (object?)row[c] ?? DBNull.Value;
-            }
+        await SqliteBulkInsertAsync(kind.Table, kind.Columns, rows, tx, progress, cancellationToken).ConfigureAwait(false);
+    }
 
-            command.ExecuteNonQuery();
-            Report(i, progress);
+    /// <summary>
+    /// SQLite's bulk path: one prepared single-row INSERT, bound by position through SQLite's own
+    /// API (SQLitePCLRaw, under Microsoft.Data.Sqlite) and reused for every row, in key order (the
+    /// B-tree grows at its end), inside the caller's transaction. Microsoft.Data.Sqlite's command
+    /// binds each parameter by name on every execution, which cost three quarters of the load.
+    /// </summary>
+    internal Task SqliteBulkInsertAsync(string table, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken)
+    {
+        _ = tx; // the statement runs on the connection, inside the transaction the caller began
+        var handle = ((SqliteConnection)Connection).Handle!;
+        var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
+        Check(handle, SQLitePCL.raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        using (statement)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var row = rows[i];
+                for (var c = 0; c < columns.Count; c++)
+                {
+                    Check(handle, row[c] switch
+                    {
+                        null => SQLitePCL.raw.sqlite3_bind_null(statement, c + 1),
+                        string text => SQLitePCL.raw.sqlite3_bind_text(statement, c + 1, text),
+                        byte[] blob => SQLitePCL.raw.sqlite3_bind_blob(statement, c + 1, blob),
+                        long number => SQLitePCL.raw.sqlite3_bind_int64(statement, c + 1, number),
+                        int number => SQLitePCL.raw.sqlite3_bind_int64(statement, c + 1, number),
+                        var other => throw new ArgumentException($"no SQLite binding for {other.GetType().Name}", nameof(rows)),
+                    });
+                }
+
+                var step = SQLitePCL.raw.sqlite3_step(statement);
+                if (step != SQLitePCL.raw.SQLITE_DONE)
+                {
+                    Check(handle, step);
+                }
+
+                SQLitePCL.raw.sqlite3_reset(statement);
+                if ((i + 1) % 100_000 == 0)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    progress?.Report(i + 1);
+                }
+            }
         }
 
-        cancellationToken.ThrowIfCancellationRequested();
+        return Task.CompletedTask;
+    }
+
+    private static void Check(SQLitePCL.sqlite3 handle, int code)
+    {
+        if (code != SQLitePCL.raw.SQLITE_OK)
+        {
+            throw new SqliteException($"SQLite error {code}: {SQLitePCL.raw.sqlite3_errmsg(handle).utf8_to_string()}", code);
+        }
     }
 
     private static void Report(int i, IProgress<long>? progress)

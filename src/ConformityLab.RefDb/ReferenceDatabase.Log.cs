@@ -131,10 +131,18 @@ public sealed partial class ReferenceDatabase : INodeSource
         }
         else
         {
+            // SQLite: the same rows through the multi-row bulk insert.
+            var frontier = _frontier ??= await MerkleFrontier.LoadAsync(new TransactionNodes(this, tx), await LogSizeAsync(cancellationToken, tx).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var leaves = new List<object?[]>();
+            var nodes = new List<object?[]>();
             foreach (var entry in entries)
             {
-                await AppendLeafAsync(kind, (n++).ToString(CultureInfo.InvariantCulture), entry, tx, cancellationToken).ConfigureAwait(false);
+                leaves.Add([frontier.Size, kind, (n++).ToString(CultureInfo.InvariantCulture), entry]);
+                nodes.AddRange(frontier.Append(MerkleTree.LeafHash(entry)).Select(x => new object?[] { x.Level, x.Index, x.Hash }));
             }
+
+            await SqliteBulkInsertAsync("log_leaves", ["idx", "kind", "ref", "entry"], leaves, tx, null, cancellationToken).ConfigureAwait(false);
+            await SqliteBulkInsertAsync("log_nodes", ["level", "idx", "hash"], nodes, tx, null, cancellationToken).ConfigureAwait(false);
         }
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);

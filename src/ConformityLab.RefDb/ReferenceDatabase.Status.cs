@@ -38,8 +38,14 @@ public sealed partial class ReferenceDatabase
             throw new ArgumentException($"{imeis.Count} IMEIs asked; one call answers at most {MaxBatch}", nameof(imeis));
         }
 
-        var imports = (await RowsAsync("SELECT list, source, imported FROM imports WHERE id IN (SELECT MAX(id) FROM imports GROUP BY list)", cancellationToken).ConfigureAwait(false))
-            .ToDictionary(r => (string)r[0]!, r => $"{r[1]}, imported {r[2]}");
+        var imports = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var reader = await Prepared("SELECT list, source, imported FROM imports WHERE id IN (SELECT MAX(id) FROM imports GROUP BY list)", null).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                imports[reader.GetString(0)] = $"{reader.GetString(1)}, imported {reader.GetString(2)}";
+            }
+        }
 
         // One query per table for the whole batch, not one per IMEI.
         var keys = imeis.Select(i => ListParsers.Key(i.Trim())).OfType<string>().Distinct(StringComparer.Ordinal).ToList();

@@ -93,7 +93,7 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
             await db.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (engine == Engine.Sqlite)
             {
-                await database.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;", cancellationToken).ConfigureAwait(false);
+                await database.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536;", cancellationToken).ConfigureAwait(false);
             }
 
             await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
