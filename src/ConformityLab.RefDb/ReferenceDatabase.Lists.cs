@@ -48,9 +48,11 @@ public sealed partial class ReferenceDatabase
             throw new ImportRefusedException($"the import of {parsed.Source} is refused whole and nothing changed: {string.Join("; ", refusals)}; give --force to import it anyway (the log records that it was forced)");
         }
 
+        // The content hash is computed on another core while the rows load.
+        var hashing = Task.Run(() => ParsedList.ContentHash(parsed.Rows), cancellationToken);
         await ExecuteAsync($"DELETE FROM {kind.Table}", cancellationToken, tx).ConfigureAwait(false);
         await BulkLoadAsync(kind, parsed.Rows, tx, progress, cancellationToken).ConfigureAwait(false);
-        var content = ParsedList.ContentHash(parsed.Rows);
+        var content = await hashing.ConfigureAwait(false);
         var imported = Now();
         var forced = refusals.Count > 0;
         var id = Convert.ToInt64(await ScalarAsync(
