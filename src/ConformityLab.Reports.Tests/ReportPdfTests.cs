@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using ConformityLab.Records;
 using ConformityLab.Reports.Pdf;
@@ -198,20 +197,7 @@ public sealed class ReportPdfTests
     /// <summary>The text without whitespace: a table cell wraps long tokens (hashes, key ids) over lines.</summary>
     private static string Squash(string text) => string.Concat(text.Where(c => !char.IsWhiteSpace(c)));
 
-    internal static async Task<(int Code, string Output)> RunAsync(string file, params string[] args)
-    {
-        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in args)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    internal static Task<(int Code, string Output)> RunAsync(string file, params string[] args) => TestSupport.Processes.RunAsync(file, args);
 
     private sealed class FakeTime(DateTimeOffset now) : TimeProvider
     {
