@@ -92,6 +92,12 @@ public sealed class ContractTests(Engine engine)
         Assert.That(await _db.LogSizeAsync(CancellationToken.None), Is.EqualTo(before), "a refused import logs nothing");
         Assert.That((await _db.StatusAsync(["861700030000190"], CancellationToken.None))[0].Flags, Does.Contain("stolen"), "the list is as it was");
 
+        // A batch (past the few-key path): every listed IMEI is stolen, the others not, in the order asked.
+        var asked = Enumerable.Range(10, 20).Select(i => $"{86170003000000 + i}0").ToList();
+        var batch = await _db.StatusAsync(asked, CancellationToken.None);
+        Assert.That(batch.Select(b => b.Imei), Is.EqualTo(asked));
+        Assert.That(batch.Select(b => b.Flags.Contains("stolen")), Is.EqualTo(Enumerable.Range(10, 20).Select(i => i < 20)));
+
         var forced = await ImportAsync(ListKind.Stolen, "imei,reporting_date,status\n861700030000000,20261101,stolen\n", new ImportPolicy(Force: true));
         Assert.That(forced.Forced, Is.True);
         Assert.That((await _db.VerifyAsync(CancellationToken.None)).Ok, Is.True);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Globalization;
 using ConformityLab.Checks;
 
@@ -114,13 +115,33 @@ public sealed partial class ReferenceDatabase
         return new ImeiStatus(imei, key, tac, certification, stolen, registration, records, conditions);
     }
 
-    /// <summary>The rows whose first column is one of <paramref name="keys"/>, by that column; one prepared statement per batch size.</summary>
+    /// <summary>
+    /// The rows whose first column is one of <paramref name="keys"/>, by that column. A few keys go
+    /// in as parameters of a prepared statement; a batch goes in as one array parameter on
+    /// PostgreSQL, and through a temporary table on SQLite (Microsoft.Data.Sqlite binds each
+    /// parameter by name on every execution, which made a 1,000-key IN list the slow part).
+    /// </summary>
     private async Task<ILookup<string, IReadOnlyDictionary<string, string?>>> ByKeyAsync(string sql, IReadOnlyList<string> keys, CancellationToken cancellationToken)
     {
         var rows = new List<(string Key, IReadOnlyDictionary<string, string?> Row)>();
-        foreach (var chunk in keys.Chunk(500))
+        IEnumerable<DbCommand> commands;
+        if (keys.Count <= 8)
         {
-            var command = Prepared(string.Format(CultureInfo.InvariantCulture, sql, string.Join(", ", chunk.Select((_, i) => "@k" + i))), null, [.. chunk.Select((k, i) => ("k" + i, (object?)k))]);
+            commands = [Prepared(string.Format(CultureInfo.InvariantCulture, sql, string.Join(", ", keys.Select((_, i) => "@k" + i))), null, [.. keys.Select((k, i) => ("k" + i, (object?)k))])];
+        }
+        else if (Engine == Engine.Postgres)
+        {
+            commands = [Prepared(sql.Replace("IN ({0})", "= ANY(@keys)", StringComparison.Ordinal), null, ("keys", keys.ToArray()))];
+        }
+        else
+        {
+            await ExecuteAsync("CREATE TEMP TABLE IF NOT EXISTS status_keys (k TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM status_keys;", cancellationToken).ConfigureAwait(false);
+            await SqliteBulkInsertAsync("temp.status_keys", ["k"], keys.Distinct(StringComparer.Ordinal).Select(k => new object?[] { k }).ToList(), null!, null, cancellationToken).ConfigureAwait(false);
+            commands = [Prepared(string.Format(CultureInfo.InvariantCulture, sql, "SELECT k FROM temp.status_keys"), null)];
+        }
+
+        foreach (var command in commands)
+        {
             await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
