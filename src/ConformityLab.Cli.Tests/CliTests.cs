@@ -114,6 +114,15 @@ public class CliTests
     }
 
     [Test]
+    public async Task Devices_NothingAttached_SaysWhichAdbServerItAsked()
+    {
+        await using var server = await Cli.StartAdbServerAsync();
+        var r = await Cli.RunAsync("devices", "--adb-server", $"127.0.0.1:{server.Port}");
+        Assert.That(r.ExitCode, Is.Zero, r.Stderr);
+        Assert.That(r.Stderr, Does.Contain($"the adb server at 127.0.0.1:{server.Port} lists 0 device(s)").And.Contain("--adb-server"));
+    }
+
+    [Test]
     public async Task MissingPort_OneLineErrorExit2()
     {
         var r = await Cli.RunAsync("identify", "serial:/dev/conformitylab-missing");

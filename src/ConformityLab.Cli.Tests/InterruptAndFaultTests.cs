@@ -184,6 +184,15 @@ public class BadArgumentsTests
         var r = await Cli.RunAsync("certify", "sim:quectel-ec25", "--device-timeout", "0");
         Assert.That(r.Stderr, Does.Contain("between 0.1 and 86400 seconds, not 0"));
     }
+
+    [TestCase("identify")]
+    [TestCase("probe")]
+    public async Task CommandTimeoutRange_ReadsRight(string command)
+    {
+        var r = await Cli.RunAsync(command, "/dev/x", "--timeout", "0");
+        Assert.That(r.ExitCode, Is.EqualTo(2));
+        Assert.That(r.Stderr, Does.Contain("more than 0 and at most 600 seconds, not 0"));
+    }
 }
 
 /// <summary>sim:&lt;profile&gt; targets work in identify and probe as they do in certify, and the dead-device time is the one the README states.</summary>

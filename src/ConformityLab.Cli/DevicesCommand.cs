@@ -41,7 +41,10 @@ internal static class DevicesCommand
         {
             var address = AdbServerAddress.Resolve(server);
             var client = new AdbClient(new AdbClientOptions { Address = address, StartServer = false });
-            foreach (var device in await client.ListDevicesAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false))
+            var devices = await client.ListDevicesAsync(TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false);
+            // An empty list says which server was asked, so "nothing attached" and "the wrong server" can be told apart.
+            Console.Error.WriteLine($"conformitylab: the adb server at {address} lists {devices.Count} device(s){(devices.Count == 0 ? "; another server is chosen with --adb-server host:port or ANDROID_ADB_SERVER_PORT" : string.Empty)}");
+            foreach (var device in devices)
             {
                 var model = device.Properties.TryGetValue("model", out var m) ? m : string.Empty;
                 var state = device.State == "device" ? "[green]device[/]" : $"[yellow]{Show.Text(device.State)}[/]";
@@ -50,7 +53,7 @@ internal static class DevicesCommand
         }
         catch (Exception e) when (e is IOException or ArgumentException)
         {
-            Console.Error.WriteLine($"conformitylab: ADB devices not listed: {e.Message}");
+            Console.Error.WriteLine($"conformitylab: ADB devices not listed ({(server is null ? "the default adb server" : Show.Plain(server))}): {e.Message}");
         }
 
         AnsiConsole.Write(table);

@@ -49,7 +49,7 @@ internal static class IdentifyCommand
 
         if (timeoutSeconds is <= 0 or > 600)
         {
-            return Fail($"--timeout must be between 0 and 600 seconds, not {timeoutSeconds}");
+            return Fail($"--timeout must be more than 0 and at most 600 seconds, not {timeoutSeconds}");
         }
 
         if (transcriptPath is not null && targets.Count > 1)

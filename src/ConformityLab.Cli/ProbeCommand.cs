@@ -80,7 +80,7 @@ internal static class ProbeCommand
 
         if (timeoutSeconds is <= 0 or > 600)
         {
-            return Fail($"--timeout must be between 0 and 600 seconds, not {timeoutSeconds}");
+            return Fail($"--timeout must be more than 0 and at most 600 seconds, not {timeoutSeconds}");
         }
 
         if (only is { Length: > 0 } && only.FirstOrDefault(id => !ProbeCatalogue.TryGet(id, out _)) is { } unknown)
