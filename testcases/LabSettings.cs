@@ -42,6 +42,51 @@ public sealed record LabSettings(
 
     private static string? Set(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
+    /// <summary>Every setting the lab reads (case-insensitive, as configuration keys are); any <c>Sample:Declared:*</c> is recorded as declared.</summary>
+    public static IReadOnlyList<string> KnownKeys { get; } =
+    [
+        "plan", "dut", "out", "DeviceTimeoutSeconds", "TacDb", "AllowIntrusive",
+        "Lab:Name", "Lab:Address", "Lab:AccreditationId", "Lab:Location", "Lab:SigningKeyPath", "Lab:Authoriser:Name", "Lab:Authoriser:Role", "Lab:VerifyBaseUrl",
+        "Sample:Id", "Sample:Customer", "Sample:Description", "Sample:ReceivedOn", "Sample:Condition",
+        "Thresholds:Battery:MaxChargingTemperatureC", "Thresholds:Battery:MaxTemperatureC", "Thresholds:Battery:MaxCellVoltageMv", "Thresholds:Battery:MinCellVoltageMv",
+        "Battery:SampleSeconds", "Battery:IntervalSeconds", "Database:Connection",
+    ];
+
+    /// <summary>
+    /// The warning for a key the lab does not read (a typo such as <c>Lab:Adress</c> would otherwise
+    /// be ignored silently and leave the report a draft), naming the closest known key; null when
+    /// the key is known.
+    /// </summary>
+    public static string? UnknownKeyWarning(string key)
+    {
+        var normal = key.Replace('.', ':').Replace("__", ":", StringComparison.Ordinal);
+        if (KnownKeys.Contains(normal, StringComparer.OrdinalIgnoreCase) || normal.StartsWith("Sample:Declared:", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var closest = KnownKeys.MinBy(k => Distance(k.ToLowerInvariant(), normal.ToLowerInvariant()))!;
+        return $"'{key}' is not a setting the lab reads, so it is ignored{(Distance(closest.ToLowerInvariant(), normal.ToLowerInvariant()) <= 3 ? $"; did you mean '{closest}'?" : "; see the README's list of settings")}";
+    }
+
+    private static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var previous = row[0];
+            row[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+
+        return row[b.Length];
+    }
+
     /// <summary>Reads the settings from a configuration.</summary>
     /// <exception cref="InvalidOperationException">A setting is missing or invalid; the message names it.</exception>
     public static LabSettings From(IConfiguration config)

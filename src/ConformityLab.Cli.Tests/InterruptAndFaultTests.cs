@@ -185,6 +185,16 @@ public class BadArgumentsTests
         Assert.That(r.Stderr, Does.Contain("between 0.1 and 86400 seconds, not 0"));
     }
 
+    [Test]
+    public async Task UnknownSetKey_IsNamed_WithTheClosestKnownOne()
+    {
+        var run = Path.Combine(Path.GetTempPath(), "cl-setkey-" + Guid.NewGuid().ToString("N"));
+        var r = await Cli.RunAsync("certify", "sim:quectel-ec25", "--plan", "pretest", "--out", run, "--set", "Lab:Adress=1 Test Street", "--set", "Sample:Declared:Colour=blue");
+        Directory.Delete(run, recursive: true);
+        Assert.That(r.Stderr, Does.Contain("'Lab:Adress' is not a setting the lab reads").And.Contain("did you mean 'Lab:Address'?"));
+        Assert.That(r.Stderr, Does.Not.Contain("Colour"), "any Sample:Declared key is recorded as declared");
+    }
+
     [TestCase("identify")]
     [TestCase("probe")]
     public async Task CommandTimeoutRange_ReadsRight(string command)

@@ -73,6 +73,10 @@ internal static class CertifyCommand
             }
 
             parameters[pair[..eq]] = pair[(eq + 1)..];
+            if (LabSettings.UnknownKeyWarning(pair[..eq]) is { } warning)
+            {
+                Stderr.WriteLine($"conformitylab: --set {Show.Plain(warning)}");
+            }
         }
 
         if (outDir is not null)
