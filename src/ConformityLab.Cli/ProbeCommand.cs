@@ -259,7 +259,7 @@ internal static class ProbeCommand
         public void Report(ProbeProgress value)
         {
             task.MaxValue = Math.Max(1, value.Total);
-            task.Value = value.Step;
+            task.Value = value.Done;
             task.Description = Show.Text($"{value.ProbeId}: {value.Message}");
         }
     }

@@ -41,19 +41,42 @@ public class AndroidProbeTests
         }
     }
 
-    private async Task<(ProbeReport Report, IReadOnlyList<SimulatedCommand> Log)> ProbeAsync(string profile, ProbeOptions options)
+    private async Task<(ProbeReport Report, IReadOnlyList<SimulatedCommand> Log)> ProbeAsync(string profile, ProbeOptions options, IProgress<ProbeProgress>? progress = null)
     {
         await using var device = await AndroidDeviceSimulator.StartAsync(AndroidProfiles.Load(profile), new AndroidSimulatorOptions(), CancellationToken.None);
         await _server.AttachAsync(device.Serial);
         try
         {
             var target = new AdbDeviceTarget(new AdbTarget(device.Serial, new AdbServerAddress("127.0.0.1", _server.Port)));
-            var report = await ProbeRunner.RunAsync(target, options, null, null, CancellationToken.None);
+            var report = await ProbeRunner.RunAsync(target, options, null, progress, CancellationToken.None);
             return (report, device.CommandLog);
         }
         finally
         {
             await _server.Client.DisconnectAsync(device.Serial);
+        }
+    }
+
+    [Test]
+    public async Task Progress_MovesWhileTheBatteryIsSampled_AndNeverGoesBack()
+    {
+        var seen = new List<ProbeProgress>();
+        await ProbeAsync("genuine-pixel8-android14", Rigs.Options(), new Collect(seen));
+        var sampling = seen.Where(p => p.Message.StartsWith("battery sample", StringComparison.Ordinal)).Select(p => p.Done).ToList();
+        Assert.That(sampling, Has.Count.GreaterThan(2));
+        Assert.That(sampling, Is.Ordered.And.Unique, "each sample moves the bar, within the battery step");
+        Assert.That(seen.Select(p => p.Done), Is.Ordered);
+        Assert.That(seen[^1].Done, Is.EqualTo(seen[^1].Total));
+    }
+
+    private sealed class Collect(List<ProbeProgress> sink) : IProgress<ProbeProgress>
+    {
+        public void Report(ProbeProgress value)
+        {
+            lock (sink)
+            {
+                sink.Add(value);
+            }
         }
     }
 

@@ -60,7 +60,12 @@ public sealed record ProbeReport(Harness.Identification Identity, IReadOnlyList<
 /// <param name="Step">Steps done so far.</param>
 /// <param name="Total">Steps in all.</param>
 /// <param name="Message">What is happening (<c>battery sample 3/16</c>).</param>
-public sealed record ProbeProgress(string ProbeId, int Step, int Total, string Message);
+/// <param name="Within">How far the current step is, 0 to 1 (battery sampling, a long step, moves the bar as it samples).</param>
+public sealed record ProbeProgress(string ProbeId, int Step, int Total, string Message, double Within = 0)
+{
+    /// <summary>The steps done, with the share of the current one.</summary>
+    public double Done => Math.Min(Total, Step + Math.Clamp(Within, 0, 1));
+}
 
 /// <summary>
 /// The specification declared for a sample (the manufacturer's or importer's claims), given per

@@ -365,7 +365,7 @@ public static class ProbeRunner
                 await Task.Delay(options.SampleInterval, time, cancellationToken).ConfigureAwait(false);
             }
 
-            progress?.Report(new ProbeProgress(probe.Id, step, total, $"battery sample {i + 1}/{count}"));
+            progress?.Report(new ProbeProgress(probe.Id, step, total, $"battery sample {i + 1}/{count}", (double)i / count));
             var offset = time.GetElapsedTime(start);
             var at = "t=" + offset.TotalSeconds.ToString("0.00", CultureInfo.InvariantCulture) + " s ";
             var d = await ShellAsync(client, serial, dumpsys, health, cancellationToken).ConfigureAwait(false);
