@@ -200,13 +200,16 @@ internal static class CertifyCommand
                 .Where(c => c.GetProperty("verdict").GetString() is "fail" or "error").Select(c => c.GetProperty("id").GetString()));
             table.AddRow(Show.Text(d.GetProperty("name").GetString()!), d.GetProperty("overall").GetString()!, d.GetProperty("conformity").GetString()!,
                 Count("pass"), Count("fail"), Count("inconc"), Count("none"), Count("error"), Show.Text(failing),
-                File.Exists(Path.Combine(folder, "devices", d.GetProperty("name").GetString()!, "report.pdf")) ? Show.Text(Path.Combine("devices", d.GetProperty("name").GetString()!, "report.pdf")) : "none");
+                File.Exists(Path.Combine(folder, ReportPath(d))) ? Show.Text(ReportPath(d)) : "none");
         }
 
         AnsiConsole.Write(table);
         var rule = run.GetProperty("decisionRule").GetProperty("id").GetString();
         AnsiConsole.MarkupLine(Show.Text($"overall {run.GetProperty("overall").GetString()} ({run.GetProperty("conformity").GetString()}) under {rule}{(completed ? string.Empty : "; the run did not complete")}; results in {folder}"));
     }
+
+    private static string ReportPath(JsonElement device) =>
+        Path.Combine(Reports.Pdf.ReportIssuer.DevicesFolder, device.GetProperty("name").GetString()!, Records.RecordVerifier.ReportFileName);
 
     private static int Fail(string message)
     {

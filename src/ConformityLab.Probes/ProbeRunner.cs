@@ -243,8 +243,8 @@ public static class ProbeRunner
             }
             else if (probe.Id == "spec.storage")
             {
-                var df = await ShellAsync(client, target.Serial, "df -k /data", health, cancellationToken).ConfigureAwait(false);
-                finding = ProbeChecks.SpecStorage(df, options.Declared);
+                ShellCapture? df = null;
+                finding = await Guard(probe, async () => ProbeChecks.SpecStorage(df = await ShellAsync(client, target.Serial, "df -k /data", health, cancellationToken).ConfigureAwait(false), options.Declared), cancellationToken).ConfigureAwait(false);
                 measurements = ProbeChecks.StorageMeasurements(df);
             }
             else

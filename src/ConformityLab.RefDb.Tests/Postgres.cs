@@ -13,6 +13,7 @@ namespace ConformityLab.RefDb.Tests;
 public sealed class Postgres
 {
     private static string? _dir;
+    private static string? _bin;
     private static int _port;
     private static string? _failure;
 
@@ -41,7 +42,7 @@ public sealed class Postgres
     [OneTimeSetUp]
     public async Task StartAsync()
     {
-        var bin = Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb"))) : null;
+        var bin = _bin = Directory.Exists("/usr/lib/postgresql") ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).FirstOrDefault(d => File.Exists(Path.Combine(d, "initdb"))) : null;
         if (bin is null)
         {
             _failure = "no PostgreSQL under /usr/lib/postgresql (Debian: apt-get install -y postgresql-15; .ci/setup does it)";
@@ -74,13 +75,12 @@ public sealed class Postgres
     [OneTimeTearDown]
     public async Task StopAsync()
     {
-        if (_dir is null)
+        if (_dir is null || _bin is null)
         {
             return;
         }
 
-        var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).First(d => File.Exists(Path.Combine(d, "pg_ctl")));
-        string[] stop = [Path.Combine(bin, "pg_ctl"), "-D", _dir, "-m", "immediate", "stop"];
+        string[] stop = [Path.Combine(_bin, "pg_ctl"), "-D", _dir, "-m", "immediate", "stop"];
         _ = Environment.UserName == "root" ? await RunAsync("runuser", ["-u", "postgres", "--", .. stop]) : await RunAsync(stop[0], stop[1..]);
         Directory.Delete(_dir, recursive: true);
     }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using ConformityLab.Probes.Tac;
 using nietras.SeparatedValues;
@@ -169,7 +168,7 @@ public static class ListParsers
             var imeiSpan = row[index[0]].Span;
             if (imeiSpan.Length is < 14 or > 16 || imeiSpan.ContainsAnyExceptInRange('0', '9'))
             {
-                rejected.Add(new RejectedLine(number, $"'{Printable(imeiSpan.ToString())}' is not an IMEI (14 to 16 decimal digits)"));
+                rejected.Add(new RejectedLine(number, $"'{TerminalText.Printable(imeiSpan.ToString())}' is not an IMEI (14 to 16 decimal digits)"));
                 continue;
             }
 
@@ -197,7 +196,7 @@ public static class ListParsers
 
                 if (normalised is null)
                 {
-                    rejected.Add(new RejectedLine(number, $"reporting_date '{Printable(date)}' is not yyyymmdd or yyyy-mm-dd"));
+                    rejected.Add(new RejectedLine(number, $"reporting_date '{TerminalText.Printable(date)}' is not yyyymmdd or yyyy-mm-dd"));
                     continue;
                 }
 
@@ -231,16 +230,5 @@ public static class ListParsers
             cancellationToken.ThrowIfCancellationRequested();
             progress?.Report(lines);
         }
-    }
-
-    private static string Printable(string text)
-    {
-        var shown = new StringBuilder();
-        foreach (var c in text.Length > 40 ? text[..40] : text)
-        {
-            shown.Append(char.IsControl(c) ? $"\\x{(int)c:x2}" : c);
-        }
-
-        return shown.ToString();
     }
 }

@@ -87,7 +87,7 @@ public sealed partial class ReferenceDatabase : INodeSource
     /// <returns>The leaf's index.</returns>
     internal async Task<long> AppendLeafAsync(string kind, string reference, byte[] entry, DbTransaction tx, CancellationToken cancellationToken)
     {
-        var frontier = _frontier ??= await MerkleFrontier.LoadAsync(new TransactionNodes(this, tx), await LogSizeAsync(cancellationToken, tx).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        var frontier = await FrontierAsync(tx, cancellationToken).ConfigureAwait(false);
         var index = frontier.Size;
         await Prepared("INSERT INTO log_leaves (idx, kind, ref, entry) VALUES (@i, @k, @r, @e)", tx, ("i", index), ("k", kind), ("r", reference), ("e", entry)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         foreach (var (level, idx, hash) in frontier.Append(MerkleTree.LeafHash(entry)))
@@ -106,7 +106,7 @@ public sealed partial class ReferenceDatabase : INodeSource
         if (Connection is Npgsql.NpgsqlConnection pg)
         {
             // PostgreSQL: the leaves and their nodes by binary COPY, not a round trip per row.
-            var frontier = _frontier ??= await MerkleFrontier.LoadAsync(new TransactionNodes(this, tx), await LogSizeAsync(cancellationToken, tx).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var frontier = await FrontierAsync(tx, cancellationToken).ConfigureAwait(false);
             var nodes = new List<(int, long, byte[])>();
             await using (var leaves = await pg.BeginBinaryImportAsync("COPY log_leaves (idx, kind, ref, entry) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false))
             {
@@ -132,7 +132,7 @@ public sealed partial class ReferenceDatabase : INodeSource
         else
         {
             // SQLite: the same rows through the multi-row bulk insert.
-            var frontier = _frontier ??= await MerkleFrontier.LoadAsync(new TransactionNodes(this, tx), await LogSizeAsync(cancellationToken, tx).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            var frontier = await FrontierAsync(tx, cancellationToken).ConfigureAwait(false);
             var leaves = new List<object?[]>();
             var nodes = new List<object?[]>();
             foreach (var entry in entries)
@@ -147,6 +147,10 @@ public sealed partial class ReferenceDatabase : INodeSource
 
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The right edge of the tree, loaded once per transaction.</summary>
+    private async Task<MerkleFrontier> FrontierAsync(DbTransaction tx, CancellationToken cancellationToken) =>
+        _frontier ??= await MerkleFrontier.LoadAsync(new TransactionNodes(this, tx), await LogSizeAsync(cancellationToken, tx).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
 
     /// <summary>Forgets the cached right edge of the tree (after a rolled-back transaction).</summary>
     internal void ResetFrontier() => _frontier = null;

@@ -111,13 +111,15 @@ public sealed partial class ReferenceDatabase
             }
         }
 
+        var recordIds = recordRows.Select(r => (string)r[0]!).ToHashSet(StringComparer.Ordinal);
         var imeiRows = await RowsAsync("SELECT imei, record_id FROM record_imeis", cancellationToken).ConfigureAwait(false);
-        foreach (var r in imeiRows.Where(r => !recordRows.Any(x => (string)x[0]! == (string)r[1]!)))
+        foreach (var r in imeiRows.Where(r => !recordIds.Contains((string)r[1]!)))
         {
             problems.Add(new VerifyProblem("record_imeis", $"{r[0]} {r[1]}", "an IMEI of a record that is not stored was added"));
         }
 
-        foreach (var lab in await LabsAsync(cancellationToken).ConfigureAwait(false))
+        var labs = await LabsAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var lab in labs)
         {
             Compare(problems, logged, "labs", "lab", lab.Name, LabEntry(lab));
         }
@@ -129,7 +131,7 @@ public sealed partial class ReferenceDatabase
             Compare(problems, logged, "imports", "import", id.ToString(CultureInfo.InvariantCulture), ImportEntry(id, (string)r[1]!, (string)r[2]!, (string)r[3]!, Convert.ToInt64(r[4], CultureInfo.InvariantCulture), Convert.ToInt64(r[5], CultureInfo.InvariantCulture), Convert.ToInt64(r[6], CultureInfo.InvariantCulture), (string)r[7]!, Convert.ToInt32(r[8], CultureInfo.InvariantCulture) != 0));
         }
 
-        var present = new HashSet<(string, string)>(recordRows.Select(r => ("record", (string)r[0]!)).Concat((await LabsAsync(cancellationToken).ConfigureAwait(false)).Select(l => ("lab", l.Name))).Concat(importRows.Select(r => ("import", Convert.ToString(r[0], CultureInfo.InvariantCulture)!))));
+        var present = new HashSet<(string, string)>(recordRows.Select(r => ("record", (string)r[0]!)).Concat(labs.Select(l => ("lab", l.Name))).Concat(importRows.Select(r => ("import", Convert.ToString(r[0], CultureInfo.InvariantCulture)!))));
         foreach (var gone in logged.Keys.Where(k => !present.Contains(k)))
         {
             problems.Add(new VerifyProblem(gone.Item1 == "record" ? "records" : gone.Item1 == "lab" ? "labs" : "imports", gone.Item2, "the log has it, and the row was removed behind the log's back"));

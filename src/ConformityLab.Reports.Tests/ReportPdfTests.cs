@@ -86,6 +86,12 @@ public sealed class ReportPdfTests
         (code, output) = await RunAsync("pdfinfo", issued[0].PdfPath);
         Assert.That(code, Is.Zero, output);
         Assert.That(output, Does.Contain(issued[0].Report.ReportId).And.Contain($"Pages:           {issued[0].Pages}"));
+
+        // Each face is embedded once, though the charts (ScottPlot) draw text too: the README's size figure rests on it.
+        (code, output) = await RunAsync("pdffonts", issued[0].PdfPath);
+        Assert.That(code, Is.Zero, output);
+        var faces = output.Split('\n').Skip(2).Where(l => l.Contains('+', StringComparison.Ordinal)).Select(l => l.Split(' ')[0].Split('+')[1]).ToList();
+        Assert.That(faces, Is.Unique.And.SupersetOf(new[] { "DejaVuSans", "DejaVuSans-Bold", "DejaVuSansMono" }));
     }
 
     [Test]
