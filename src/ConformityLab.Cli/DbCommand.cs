@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using ConformityLab.Records;
 using ConformityLab.RefDb;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
 namespace ConformityLab.Cli;
@@ -37,6 +38,7 @@ internal static class DbCommand
         db.Subcommands.Add(Ingest());
         db.Subcommands.Add(Status());
         db.Subcommands.Add(Log());
+        db.Subcommands.Add(Serve());
         db.Subcommands.Add(Simple("verify", "Recompute every leaf from the rows and the tree from the leaves, and check the newest checkpoint; name every row changed behind the log's back (exit 1)", async (database, ct) =>
         {
             var report = await database.VerifyAsync(ct).ConfigureAwait(false);
@@ -170,6 +172,19 @@ internal static class DbCommand
             lab.Subcommands.Add(revoke);
         }
 
+        {
+            var db = DbOption();
+            var name = new Argument<string>("name") { Description = "The lab's name" };
+            var token = new Command("token", "Create an API token with which the lab submits its records to 'db serve' (POST /api/v1/records); it is shown once, and only its hash is stored") { name, db };
+            token.SetAction((parse, ct) => WithDatabaseAsync(parse.GetValue(db), async (database, cancellationToken) =>
+            {
+                Console.WriteLine(await database.CreateLabTokenAsync(parse.GetValue(name)!, cancellationToken).ConfigureAwait(false));
+                Console.Error.WriteLine($"conformitylab: the API token of '{Show.Plain(parse.GetValue(name)!)}' is shown once; send it as 'Authorization: Bearer <token>'");
+                return ExitCodes.Conforms;
+            }, ct));
+            lab.Subcommands.Add(token);
+        }
+
         lab.Subcommands.Add(Simple("list", "The registered labs", async (database, ct) =>
         {
             var table = new Table().Border(TableBorder.Rounded).AddColumn("lab").AddColumn("key id").AddColumn("accreditation").AddColumn("valid").AddColumn("revoked from");
@@ -297,6 +312,36 @@ internal static class DbCommand
         }
 
         return log;
+    }
+
+    private static Command Serve()
+    {
+        var db = DbOption();
+        var urls = new Option<string>("--urls") { Description = "Where to listen", DefaultValueFactory = _ => "http://127.0.0.1:8080" };
+        var command = new Command("serve", "Serve the REST API (/api/v1), the consumer page (/verify, which the reports' QR codes open), /health, and the OpenAPI document (/openapi/v1.json, browsable at /scalar); Ctrl-C stops it") { urls, db };
+        command.SetAction(async (parse, ct) =>
+        {
+            var target = parse.GetValue(db) ?? TestCases.LabSettings.Configuration([])["Database:Connection"] ?? ReferenceDatabase.DefaultPath;
+            try
+            {
+                // Opening it first gives a clear error (and applies migrations) before anything listens.
+                await using (var database = await ReferenceDatabase.OpenAsync(target, null, ct).ConfigureAwait(false))
+                {
+                    await database.InitAsync(ct).ConfigureAwait(false);
+                }
+
+                await using var app = RefDb.Service.RefDbServer.Create(["--urls", parse.GetValue(urls)!, "--Database:Connection", target]);
+                await app.StartAsync(ct).ConfigureAwait(false);
+                Console.Error.WriteLine($"conformitylab: serving {Show.Plain(target)} at {string.Join(", ", app.Urls)}: the page is {app.Urls.First()}/verify, the API {app.Urls.First()}/scalar; Ctrl-C stops");
+                await app.WaitForShutdownAsync(ct).ConfigureAwait(false);
+                return ExitCodes.Conforms;
+            }
+            catch (Exception e) when (e is RefDbException or IOException or System.Data.Common.DbException)
+            {
+                return Fail(e.Message);
+            }
+        });
+        return command;
     }
 
     private static async Task<int> WithDatabaseAsync(string? connection, Func<ReferenceDatabase, CancellationToken, Task<int>> action, CancellationToken cancellationToken)

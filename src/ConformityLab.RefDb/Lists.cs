@@ -136,10 +136,15 @@ public static class ListParsers
         return new ParsedList(ListKind.Tac, Path.GetFileName(path), Sorted(rows), rejected, lines);
     }
 
+    /// <summary>
+    /// A DIRBS-style CSV list. Rows are parsed on every core (Sep's <c>ParallelEnumerate</c>, which
+    /// keeps the file's order), then sorted by key once; of several rows with one key the first in
+    /// the file is kept and the others are refused by line number.
+    /// </summary>
     private static ParsedList ReadCsv(ListKind kind, string path, string[] required, string[] optional, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         // Repeated values (statuses, dates, countries) are pooled per column rather than allocated per row.
-        using var reader = Sep.Reader(o => o with { Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true, CreateToString = SepToString.PoolPerCol(maximumStringLength: 64) }).FromFile(path);
+        using var reader = Sep.Reader(o => o with { Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true, CreateToString = SepToString.PoolPerColThreadSafe(maximumStringLength: 64) }).FromFile(path);
         var header = reader.Header;
         var names = header.ColNames.Select(n => n.Trim().ToLowerInvariant()).ToList();
         var missing = required.Where(r => !names.Contains(r)).ToList();
@@ -148,28 +153,89 @@ public static class ListParsers
             throw new FormatException($"{Path.GetFileName(path)} has no {string.Join(", ", missing)} column; a {kind.Name} list has the header {string.Join(",", required.Concat(optional))} (the last {optional.Length} optional)");
         }
 
-        int[] index = [.. required.Concat(optional).Select(c => names.IndexOf(c))];
-        var rows = new Dictionary<long, string?[]>((int)Math.Min(int.MaxValue / 2, new FileInfo(path).Length / 24));
-        var dates = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var shape = new CsvShape(kind, [.. required.Concat(optional).Select(c => names.IndexOf(c))], names.Count);
+        var capacity = (int)Math.Min(int.MaxValue / 2, new FileInfo(path).Length / 24);
+        var keys = new List<long>(capacity);
+        var values = new List<string?[]>(capacity);
+        var lineOf = new List<long>(capacity);
         var rejected = new List<RejectedLine>();
         long lines = 0;
-        foreach (var row in reader)
+        foreach (var row in reader.ParallelEnumerate(shape.Parse))
         {
             lines++;
             Tick(lines, progress, cancellationToken);
-            var number = row.LineNumberFrom;
-            if (row.ColCount != names.Count)
+            if (row.Values is null)
             {
-                rejected.Add(new RejectedLine(number, $"{row.ColCount} columns, the header has {names.Count}"));
+                rejected.Add(new RejectedLine(row.Line, row.Error!));
                 continue;
+            }
+
+            keys.Add(row.Key);
+            values.Add(row.Values);
+            lineOf.Add(row.Line);
+        }
+
+        // Sort by key once; within a run of one key, the row first in the file is kept.
+        var order = new int[keys.Count];
+        for (var i = 0; i < order.Length; i++)
+        {
+            order[i] = i;
+        }
+
+        var sortedKeys = System.Runtime.InteropServices.CollectionsMarshal.AsSpan(keys);
+        sortedKeys.Sort(order.AsSpan());
+        var rows = new List<string?[]>(order.Length);
+        for (var i = 0; i < order.Length;)
+        {
+            var end = i + 1;
+            while (end < order.Length && sortedKeys[end] == sortedKeys[i])
+            {
+                end++;
+            }
+
+            var first = order[i];
+            for (var j = i + 1; j < end; j++)
+            {
+                first = Math.Min(first, order[j]);
+            }
+
+            rows.Add(values[first]);
+            for (var j = i; j < end; j++)
+            {
+                if (order[j] != first)
+                {
+                    rejected.Add(new RejectedLine(lineOf[order[j]], $"IMEI {values[first][0]} appears again (the first one is kept)"));
+                }
+            }
+
+            i = end;
+        }
+
+        rejected.Sort((a, b) => a.Line.CompareTo(b.Line));
+        return new ParsedList(kind, Path.GetFileName(path), rows, rejected, lines);
+    }
+
+    /// <summary>One CSV line's outcome: its key and values, or why it was refused.</summary>
+    private readonly record struct CsvRow(long Key, string?[]? Values, long Line, string? Error);
+
+    /// <summary>How a list's columns sit in a file; parses one row without shared mutable state but a thread-safe cache of dates.</summary>
+    private sealed class CsvShape(ListKind kind, int[] index, int columns)
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _dates = new(StringComparer.Ordinal);
+
+        public CsvRow Parse(SepReader.Row row)
+        {
+            var number = row.LineNumberFrom;
+            if (row.ColCount != columns)
+            {
+                return new CsvRow(0, null, number, $"{row.ColCount} columns, the header has {columns}");
             }
 
             // The IMEI is read from the span (it is unique: pooling it would only cost); the other cells are pooled.
             var imeiSpan = row[index[0]].Span;
             if (imeiSpan.Length is < 14 or > 16 || imeiSpan.ContainsAnyExceptInRange('0', '9'))
             {
-                rejected.Add(new RejectedLine(number, $"'{TerminalText.Printable(imeiSpan.ToString())}' is not an IMEI (14 to 16 decimal digits)"));
-                continue;
+                return new CsvRow(0, null, number, $"'{TerminalText.Printable(imeiSpan.ToString())}' is not an IMEI (14 to 16 decimal digits)");
             }
 
             var cells = new string?[index.Length];
@@ -180,36 +246,24 @@ public static class ListParsers
 
             string? Cell(int i) => cells[i];
             var key = new string(imeiSpan[..14]);
-            var imei = imeiSpan.Length == 15 ? key : imeiSpan.ToString();
-
+            string? raw = imeiSpan.Length == 15 ? null : imeiSpan.ToString();
             string?[] values = kind.Name == "stolen"
-                ? [key, imei.Length == 15 ? null : imei, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7)]
-                : [key, imei.Length == 15 ? null : imei, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7), Cell(8)];
+                ? [key, raw, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7)]
+                : [key, raw, Cell(1), Cell(2), Cell(3), Cell(4), Cell(5), Cell(6), Cell(7), Cell(8)];
             if (kind.Name == "stolen" && values[2] is { } date)
             {
                 // A list holds few distinct dates: each is parsed once.
-                if (!dates.TryGetValue(date, out var normalised))
-                {
-                    normalised = DateOnly.TryParseExact(date, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var reported) ? reported.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null;
-                    dates[date] = normalised;
-                }
-
+                var normalised = _dates.GetOrAdd(date, static d => DateOnly.TryParseExact(d, DateFormats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var reported) ? reported.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : null);
                 if (normalised is null)
                 {
-                    rejected.Add(new RejectedLine(number, $"reporting_date '{TerminalText.Printable(date)}' is not yyyymmdd or yyyy-mm-dd"));
-                    continue;
+                    return new CsvRow(0, null, number, $"reporting_date '{TerminalText.Printable(date)}' is not yyyymmdd or yyyy-mm-dd");
                 }
 
                 values[2] = normalised;
             }
 
-            if (!rows.TryAdd(long.Parse(imeiSpan[..14], CultureInfo.InvariantCulture), values))
-            {
-                rejected.Add(new RejectedLine(number, $"IMEI {key} appears again (the first one is kept)"));
-            }
+            return new CsvRow(long.Parse(imeiSpan[..14], CultureInfo.InvariantCulture), values, number, null);
         }
-
-        return new ParsedList(kind, Path.GetFileName(path), Sorted(rows), rejected, lines);
     }
 
     private static readonly string[] DateFormats = ["yyyyMMdd", "yyyy-MM-dd"];

@@ -126,6 +126,7 @@ public sealed partial class ReferenceDatabase
         var handle = ((SqliteConnection)Connection).Handle!;
         var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
         Check(handle, SQLitePCL.raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        var utf8 = new byte[256];
         using (statement)
         {
             for (var i = 0; i < rows.Count; i++)
@@ -136,7 +137,7 @@ public sealed partial class ReferenceDatabase
                     Check(handle, row[c] switch
                     {
                         null => SQLitePCL.raw.sqlite3_bind_null(statement, c + 1),
-                        string text => SQLitePCL.raw.sqlite3_bind_text(statement, c + 1, text),
+                        string text => SQLitePCL.raw.sqlite3_bind_text(statement, c + 1, Utf8(text, ref utf8)),
                         byte[] blob => SQLitePCL.raw.sqlite3_bind_blob(statement, c + 1, blob),
                         long number => SQLitePCL.raw.sqlite3_bind_int64(statement, c + 1, number),
                         int number => SQLitePCL.raw.sqlite3_bind_int64(statement, c + 1, number),
@@ -160,6 +161,17 @@ public sealed partial class ReferenceDatabase
         }
 
         return Task.CompletedTask;
+    }
+
+    /// <summary>A string's UTF-8 bytes in a reused buffer (SQLite copies them on binding), so no row allocates.</summary>
+    private static ReadOnlySpan<byte> Utf8(string text, ref byte[] buffer)
+    {
+        if (System.Text.Encoding.UTF8.GetMaxByteCount(text.Length) > buffer.Length)
+        {
+            buffer = new byte[System.Text.Encoding.UTF8.GetMaxByteCount(text.Length)];
+        }
+
+        return buffer.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(text, buffer));
     }
 
     private static void Check(SQLitePCL.sqlite3 handle, int code)

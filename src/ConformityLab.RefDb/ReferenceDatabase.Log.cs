@@ -63,20 +63,23 @@ public sealed partial class ReferenceDatabase : INodeSource
 
     /// <summary>
     /// Runs a tree computation twice: once to learn which complete subtrees it reads, then, with
-    /// all of them fetched in one query, for real. A proof then costs one round trip, not one per node.
+    /// all of them fetched in one prepared query, for real. A proof then costs one round trip, not
+    /// one per node.
     /// </summary>
     private async Task<T> PrefetchedAsync<T>(Func<INodeSource, Task<T>> compute, CancellationToken cancellationToken)
     {
         var wanted = new Recorder();
         await compute(wanted).ConfigureAwait(false);
-        var known = new Dictionary<(int, long), byte[]>();
-        foreach (var chunk in wanted.Nodes.Distinct().Chunk(200))
+        var nodes = wanted.Nodes.Distinct().ToArray();
+        var known = new Dictionary<(int, long), byte[]>(nodes.Length);
+        var command = Engine == Engine.Postgres
+            ? Prepared("SELECT n.level, n.idx, n.hash FROM log_nodes n JOIN unnest(@levels, @idxs) AS w(level, idx) ON n.level = w.level AND n.idx = w.idx", null, ("levels", nodes.Select(n => n.Level).ToArray()), ("idxs", nodes.Select(n => n.Index).ToArray()))
+            : Prepared("SELECT level, idx, hash FROM log_nodes WHERE (level, idx) IN (SELECT value ->> 0, value ->> 1 FROM json_each(@wanted))", null, ("wanted", JsonSerializer.Serialize(nodes.Select(n => new[] { n.Level, n.Index }))));
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            var where = string.Join(" OR ", chunk.Select((_, i) => $"(level = @l{i} AND idx = @i{i})"));
-            var parameters = chunk.SelectMany((n, i) => new (string, object?)[] { ($"l{i}", n.Level), ($"i{i}", n.Index) }).ToArray();
-            foreach (var row in await RowsAsync($"SELECT level, idx, hash FROM log_nodes WHERE {where}", cancellationToken, null, parameters).ConfigureAwait(false))
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                known[(Convert.ToInt32(row[0], CultureInfo.InvariantCulture), Convert.ToInt64(row[1], CultureInfo.InvariantCulture))] = (byte[])row[2]!;
+                known[(reader.GetInt32(0), reader.GetInt64(1))] = (byte[])reader.GetValue(2);
             }
         }
 
@@ -190,8 +193,15 @@ public sealed partial class ReferenceDatabase : INodeSource
             throw new RefDbException($"leaf {index} is not in a tree of {treeSize} leaves");
         }
 
-        var path = await PrefetchedAsync(nodes => MerkleTree.InclusionAsync(nodes, index, treeSize, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return new InclusionProof(index, treeSize, Convert.ToBase64String(await NodeAsync(0, index, cancellationToken).ConfigureAwait(false)), Convert.ToBase64String(await RootAsync(treeSize, cancellationToken).ConfigureAwait(false)), path.Select(Convert.ToBase64String).ToList());
+        // The path, the leaf and the root from one fetch of the nodes they read.
+        return await PrefetchedAsync(
+            async nodes => new InclusionProof(
+                index,
+                treeSize,
+                Convert.ToBase64String(await nodes.NodeAsync(0, index, cancellationToken).ConfigureAwait(false)),
+                Convert.ToBase64String(await MerkleTree.HashAsync(nodes, 0, treeSize, cancellationToken).ConfigureAwait(false)),
+                (await MerkleTree.InclusionAsync(nodes, index, treeSize, cancellationToken).ConfigureAwait(false)).Select(Convert.ToBase64String).ToList()),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The consistency proof between two sizes of the log.</summary>
@@ -204,8 +214,14 @@ public sealed partial class ReferenceDatabase : INodeSource
             throw new RefDbException($"sizes must satisfy 1 <= old <= new <= {size} (the log's size), not {oldSize} and {newSize}");
         }
 
-        var path = await PrefetchedAsync(nodes => MerkleTree.ConsistencyAsync(nodes, oldSize, newSize, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return new ConsistencyProof(oldSize, newSize, Convert.ToBase64String(await RootAsync(oldSize, cancellationToken).ConfigureAwait(false)), Convert.ToBase64String(await RootAsync(newSize, cancellationToken).ConfigureAwait(false)), path.Select(Convert.ToBase64String).ToList());
+        return await PrefetchedAsync(
+            async nodes => new ConsistencyProof(
+                oldSize,
+                newSize,
+                Convert.ToBase64String(await MerkleTree.HashAsync(nodes, 0, oldSize, cancellationToken).ConfigureAwait(false)),
+                Convert.ToBase64String(await MerkleTree.HashAsync(nodes, 0, newSize, cancellationToken).ConfigureAwait(false)),
+                (await MerkleTree.ConsistencyAsync(nodes, oldSize, newSize, cancellationToken).ConfigureAwait(false)).Select(Convert.ToBase64String).ToList()),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The canonical bytes of a log entry: RFC 8785 JSON of its members.</summary>

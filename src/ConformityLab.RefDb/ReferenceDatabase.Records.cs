@@ -11,6 +11,9 @@ public sealed record LabRow(string Name, string KeyId, string PublicKeyPem, stri
 /// <summary>Why a record was refused.</summary>
 public sealed class IngestRefusedException(string message) : Exception(message);
 
+/// <summary>A record submitted with another lab's credentials.</summary>
+public sealed class IngestForbiddenException(string message) : Exception(message);
+
 /// <summary>What an ingest did with a record.</summary>
 /// <param name="RecordId">The record.</param>
 /// <param name="Stored">True when it was stored now; false when it was there already (ingest is idempotent).</param>
@@ -68,7 +71,10 @@ public sealed partial class ReferenceDatabase
     /// supersedes the one it amends, and both stay in the history. Ingesting it again changes nothing.
     /// </summary>
     /// <exception cref="IngestRefusedException">The record is refused; the message is one line that says why.</exception>
-    public async Task<IngestResult> IngestAsync(string envelopeText, CancellationToken cancellationToken)
+    /// <param name="envelopeText">The record file's text.</param>
+    /// <param name="cancellationToken">Cancels the ingest.</param>
+    /// <param name="asLab">When given, the lab whose credentials submit it: a record another lab's key signed is refused (<see cref="IngestForbiddenException"/>).</param>
+    public async Task<IngestResult> IngestAsync(string envelopeText, CancellationToken cancellationToken, string? asLab = null)
     {
         RecordFile file;
         try
@@ -88,6 +94,11 @@ public sealed partial class ReferenceDatabase
 
         var lab = (await LabsAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(l => l.KeyId.Equals(signature.KeyId, StringComparison.OrdinalIgnoreCase))
             ?? throw new IngestRefusedException($"record {record.RecordId} is signed by the key {signature.KeyId}, which no registered lab holds ('db lab add' registers one)");
+        if (asLab is not null && lab.Name != asLab)
+        {
+            throw new IngestForbiddenException($"record {record.RecordId} is signed by the key of '{lab.Name}', and the credentials given are those of '{asLab}': a lab submits only its own records");
+        }
+
         byte[] value;
         try
         {

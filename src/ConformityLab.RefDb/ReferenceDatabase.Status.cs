@@ -39,25 +39,21 @@ public sealed partial class ReferenceDatabase
             throw new ArgumentException($"{imeis.Count} IMEIs asked; one call answers at most {MaxBatch}", nameof(imeis));
         }
 
-        var imports = new Dictionary<string, string>(StringComparer.Ordinal);
-        await using (var reader = await Prepared("SELECT list, source, imported FROM imports WHERE id IN (SELECT MAX(id) FROM imports GROUP BY list)", null).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                imports[reader.GetString(0)] = $"{reader.GetString(1)}, imported {reader.GetString(2)}";
-            }
-        }
-
         // One query per table for the whole batch, not one per IMEI.
         var keys = imeis.Select(i => ListParsers.Key(i.Trim())).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
         var tacs = keys.Select(k => k[..8]).Distinct(StringComparer.Ordinal).ToList();
-        var facts = new Facts(
-            await ByKeyAsync("SELECT tac, manufacturer, model, bands, allocation_date, device_type FROM tac WHERE tac IN ({0})", tacs, cancellationToken).ConfigureAwait(false),
-            await ByKeyAsync("SELECT imei, raw, reporting_date, status, country, party, case_ref, make, model FROM stolen WHERE imei IN ({0})", keys, cancellationToken).ConfigureAwait(false),
-            await ByKeyAsync("SELECT imei, make, model, status, model_number, brand_name, device_type, radio_interface, device_id FROM registration WHERE imei IN ({0})", keys, cancellationToken).ConfigureAwait(false),
-            await ByKeyAsync("SELECT tac, manufacturer, model, certificate_id, conformity, lab, issued FROM certified_models WHERE tac IN ({0})", tacs, cancellationToken).ConfigureAwait(false),
-            await ByKeyAsync("SELECT i.imei, r.record_id AS \"recordId\", r.report_id AS \"reportId\", r.lab, r.status, r.conformity, r.issued, r.model FROM records r JOIN record_imeis i ON i.record_id = r.record_id WHERE i.imei IN ({0}) AND NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.record_id) ORDER BY r.issued", keys, cancellationToken).ConfigureAwait(false),
-            imports);
+        var found = await ByKeyAsync(
+            [
+                ("SELECT i.list, i.source, i.imported FROM {keys} JOIN imports i ON i.list = {key} WHERE i.id = (SELECT MAX(m.id) FROM imports m WHERE m.list = i.list)", ListKind.All.Select(k => k.Name).ToList()),
+                ("SELECT t.tac, t.manufacturer, t.model, t.bands, t.allocation_date, t.device_type FROM {keys} JOIN tac t ON t.tac = {key}", tacs),
+                ("SELECT s.imei, s.raw, s.reporting_date, s.status, s.country, s.party, s.case_ref, s.make, s.model FROM {keys} JOIN stolen s ON s.imei = {key}", keys),
+                ("SELECT g.imei, g.make, g.model, g.status, g.model_number, g.brand_name, g.device_type, g.radio_interface, g.device_id FROM {keys} JOIN registration g ON g.imei = {key}", keys),
+                ("SELECT c.tac, c.manufacturer, c.model, c.certificate_id, c.conformity, c.lab, c.issued FROM {keys} JOIN certified_models c ON c.tac = {key}", tacs),
+                ("SELECT i.imei, r.record_id AS \"recordId\", r.report_id AS \"reportId\", r.lab, r.status, r.conformity, r.issued, r.model FROM {keys} JOIN record_imeis i ON i.imei = {key} JOIN records r ON r.record_id = i.record_id WHERE NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.record_id) ORDER BY r.issued", keys),
+            ],
+            cancellationToken).ConfigureAwait(false);
+        var imports = found[0].ToDictionary(g => g.Key, g => $"{g.First()["source"]}, imported {g.First()["imported"]}", StringComparer.Ordinal);
+        var facts = new Facts(found[1], found[2], found[3], found[4], found[5], imports);
         return imeis.Select(i => Status(i.Trim(), facts)).ToList();
     }
 
@@ -105,7 +101,7 @@ public sealed partial class ReferenceDatabase
 
         var certification = facts.Certified[tacCode].FirstOrDefault();
         conditions.Add(new StatusCondition("not-certified", certification is null || certification["conformity"] != "conforms",
-            certification is null ? $"no lab record certifies a model of TAC {tacCode}" : $"the model of TAC {tacCode} was found to '{certification["conformity"]}' by {certification["lab"]} on {certification["issued"]} (record {certification["certificate_id"]})"));
+            certification is null ? $"no lab record certifies a model of TAC {tacCode}" : $"{certification["lab"]} examined the model of TAC {tacCode} on {certification["issued"]}: {(certification["conformity"] is "conforms" or "does not conform" ? "it " + certification["conformity"] : "its conformity is " + certification["conformity"])} (record {certification["certificate_id"]})"));
 
         // Lab records of this very IMEI: the newest of each amendment chain counts.
         var records = facts.Records[key].Select(r => (IReadOnlyDictionary<string, string?>)r.Where(p => p.Key != "imei").ToDictionary(p => p.Key, p => p.Value)).ToList();
@@ -116,43 +112,53 @@ public sealed partial class ReferenceDatabase
     }
 
     /// <summary>
-    /// The rows whose first column is one of <paramref name="keys"/>, by that column. A few keys go
-    /// in as parameters of a prepared statement; a batch goes in as one array parameter on
-    /// PostgreSQL, and through a temporary table on SQLite (Microsoft.Data.Sqlite binds each
-    /// parameter by name on every execution, which made a 1,000-key IN list the slow part).
+    /// For each query, the rows whose first column is one of its keys, by that column. A query
+    /// joins its table to its keys, passed as one parameter: an array that <c>unnest</c> opens on
+    /// PostgreSQL (so each key probes only its own hash partition), a JSON array that
+    /// <c>json_each</c> opens on SQLite (Microsoft.Data.Sqlite binds each parameter by name on
+    /// every execution, so one parameter beats a list of them). Each query is prepared once; on
+    /// PostgreSQL they all go as one batch, in one round trip.
     /// </summary>
-    private async Task<ILookup<string, IReadOnlyDictionary<string, string?>>> ByKeyAsync(string sql, IReadOnlyList<string> keys, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<ILookup<string, IReadOnlyDictionary<string, string?>>>> ByKeyAsync(IReadOnlyList<(string Sql, IReadOnlyList<string> Keys)> queries, CancellationToken cancellationToken)
+    {
+        var results = new List<ILookup<string, IReadOnlyDictionary<string, string?>>>(queries.Count);
+        if (Engine == Engine.Postgres)
+        {
+            var batch = PreparedBatch(queries.Select(q => (q.Sql.Replace("{keys}", "unnest(@keys) AS k(key)", StringComparison.Ordinal).Replace("{key}", "k.key", StringComparison.Ordinal), (object?)q.Keys.ToArray())).ToList());
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            do
+            {
+                results.Add(await LookupAsync(reader, cancellationToken).ConfigureAwait(false));
+            }
+            while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+            return results;
+        }
+
+        foreach (var (sql, keys) in queries)
+        {
+            // CROSS JOIN keeps SQLite's join order: the keys outside, one primary-key probe each.
+            var command = Prepared(sql.Replace("{keys} JOIN", "json_each(@keys) AS k CROSS JOIN", StringComparison.Ordinal).Replace("{key}", "k.value", StringComparison.Ordinal), null, ("keys", System.Text.Json.JsonSerializer.Serialize(keys)));
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            results.Add(await LookupAsync(reader, cancellationToken).ConfigureAwait(false));
+        }
+
+        return results;
+    }
+
+    /// <summary>The current result set's rows, by their first column.</summary>
+    private static async Task<ILookup<string, IReadOnlyDictionary<string, string?>>> LookupAsync(DbDataReader reader, CancellationToken cancellationToken)
     {
         var rows = new List<(string Key, IReadOnlyDictionary<string, string?> Row)>();
-        IEnumerable<DbCommand> commands;
-        if (keys.Count <= 8)
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            commands = [Prepared(string.Format(CultureInfo.InvariantCulture, sql, string.Join(", ", keys.Select((_, i) => "@k" + i))), null, [.. keys.Select((k, i) => ("k" + i, (object?)k))])];
-        }
-        else if (Engine == Engine.Postgres)
-        {
-            commands = [Prepared(sql.Replace("IN ({0})", "= ANY(@keys)", StringComparison.Ordinal), null, ("keys", keys.ToArray()))];
-        }
-        else
-        {
-            await ExecuteAsync("CREATE TEMP TABLE IF NOT EXISTS status_keys (k TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM status_keys;", cancellationToken).ConfigureAwait(false);
-            await SqliteBulkInsertAsync("temp.status_keys", ["k"], keys.Distinct(StringComparer.Ordinal).Select(k => new object?[] { k }).ToList(), null!, null, cancellationToken).ConfigureAwait(false);
-            commands = [Prepared(string.Format(CultureInfo.InvariantCulture, sql, "SELECT k FROM temp.status_keys"), null)];
-        }
-
-        foreach (var command in commands)
-        {
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            var row = new Dictionary<string, string?>(reader.FieldCount, StringComparer.Ordinal);
+            for (var i = 0; i < reader.FieldCount; i++)
             {
-                var row = new Dictionary<string, string?>(StringComparer.Ordinal);
-                for (var i = 0; i < reader.FieldCount; i++)
-                {
-                    row[reader.GetName(i)] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
-                }
-
-                rows.Add((row[reader.GetName(0)]!, row));
+                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture);
             }
+
+            rows.Add((row[reader.GetName(0)]!, row));
         }
 
         return rows.ToLookup(r => r.Key, r => r.Row, StringComparer.Ordinal);

@@ -29,6 +29,7 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
 {
     private readonly DbConnection _connection;
     private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DbBatch> _batches = new(StringComparer.Ordinal);
 
     private ReferenceDatabase(DbConnection connection, Engine engine, string description, TimeProvider time)
     {
@@ -93,7 +94,7 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
             await db.OpenAsync(cancellationToken).ConfigureAwait(false);
             if (engine == Engine.Sqlite)
             {
-                await database.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536;", cancellationToken).ConfigureAwait(false);
+                await database.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;", cancellationToken).ConfigureAwait(false);
             }
 
             await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
@@ -152,6 +153,12 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
         }
 
         _prepared.Clear();
+        foreach (var batch in _batches.Values)
+        {
+            await batch.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _batches.Clear();
         await _connection.DisposeAsync().ConfigureAwait(false);
         if (_connection is SqliteConnection)
         {
@@ -198,6 +205,39 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
         }
 
         return command;
+    }
+
+    /// <summary>
+    /// A batch of statements, each with one parameter <c>@keys</c>, prepared once per connection
+    /// and sent in one round trip (PostgreSQL; Microsoft.Data.Sqlite has no batches).
+    /// </summary>
+    internal DbBatch PreparedBatch(IReadOnlyList<(string Sql, object? Keys)> statements)
+    {
+        var sql = string.Join(";\n", statements.Select(s => s.Sql));
+        if (!_batches.TryGetValue(sql, out var batch))
+        {
+            batch = _connection.CreateBatch();
+            foreach (var (text, keys) in statements)
+            {
+                var command = batch.CreateBatchCommand();
+                command.CommandText = text;
+                var p = command.CreateParameter();
+                p.ParameterName = "keys";
+                p.Value = keys;
+                command.Parameters.Add(p);
+                batch.BatchCommands.Add(command);
+            }
+
+            batch.Prepare();
+            _batches[sql] = batch;
+        }
+
+        for (var i = 0; i < statements.Count; i++)
+        {
+            batch.BatchCommands[i].Parameters[0].Value = statements[i].Keys;
+        }
+
+        return batch;
     }
 
     internal async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, DbTransaction? tx = null, params (string Name, object? Value)[] parameters)

@@ -27,6 +27,9 @@ internal static class Schema
         CREATE TABLE checkpoints (size INTEGER PRIMARY KEY, root BLOB NOT NULL, note TEXT NOT NULL, created TEXT NOT NULL);
         CREATE INDEX log_leaves_ref ON log_leaves (kind, ref);
         """,
+        """
+        CREATE TABLE lab_tokens (token_sha256 TEXT PRIMARY KEY, lab TEXT NOT NULL REFERENCES labs(name), created TEXT NOT NULL) WITHOUT ROWID;
+        """,
     ];
 
     /// <summary>PostgreSQL: the IMEI-keyed lists are hash-partitioned on the IMEI (8 partitions), the distribution key a distributed PostgreSQL would shard by.</summary>
@@ -50,6 +53,9 @@ internal static class Schema
         CREATE TABLE log_nodes (level integer NOT NULL, idx bigint NOT NULL, hash bytea NOT NULL, PRIMARY KEY (level, idx));
         CREATE TABLE checkpoints (size bigint PRIMARY KEY, root bytea NOT NULL, note text NOT NULL, created text NOT NULL);
         CREATE INDEX log_leaves_ref ON log_leaves (kind, ref);
+        """,
+        """
+        CREATE TABLE lab_tokens (token_sha256 text PRIMARY KEY, lab text NOT NULL REFERENCES labs(name), created text NOT NULL);
         """,
     ];
 }
