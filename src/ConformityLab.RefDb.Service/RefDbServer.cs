@@ -93,9 +93,10 @@ public static class RefDbServer
         });
 
         var app = builder.Build();
+        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ConformityLab.RefDb.Service.Requests");
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use(RequestLog);
+        app.Use((context, next) => RequestLog(requests, context, next));
         app.UseRateLimiter();
         app.UseRequestTimeouts();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -106,8 +107,8 @@ public static class RefDbServer
         return app;
     }
 
-    /// <summary>One structured log line per request: method, path (no query: it may hold an IMEI), status, time.</summary>
-    private static async Task RequestLog(HttpContext context, RequestDelegate next)
+    /// <summary>One structured log line per request: method, route (not the path: it may hold an IMEI), status, time.</summary>
+    private static async Task RequestLog(ILogger logger, HttpContext context, RequestDelegate next)
     {
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         try
@@ -116,13 +117,21 @@ public static class RefDbServer
         }
         finally
         {
-            var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("ConformityLab.RefDb.Service.Requests");
             if (logger.IsEnabled(LogLevel.Information))
             {
-                logger.LogInformation("{Method} {Endpoint} {Status} {ElapsedMs}", context.Request.Method, (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no endpoint)", context.Response.StatusCode, System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds.ToString("0.0", CultureInfo.InvariantCulture));
+                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no endpoint)";
+                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                Log.Request(logger, context.Request.Method, route, context.Response.StatusCode, elapsed);
             }
         }
     }
+}
+
+/// <summary>The service's log messages.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Route} {Status} {ElapsedMs:0.0}")]
+    public static partial void Request(ILogger logger, string method, string route, int status, double elapsedMs);
 }
 
 /// <summary>The service's settings.</summary>
