@@ -5,6 +5,8 @@ using System.Text;
 using System.Text.Json;
 using ConformityLab.Records;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ConformityLab.RefDb.Service.Tests;
 
@@ -200,5 +202,23 @@ public sealed class ApiTests
         Assert.That(refused, Is.Not.Null, string.Join(", ", statuses));
         Assert.That(await ProblemOf(refused!, HttpStatusCode.TooManyRequests), Does.Contain("retry after"));
         Assert.That(refused!.Headers.RetryAfter?.Delta?.TotalSeconds, Is.GreaterThanOrEqualTo(1));
+    }
+
+    [Test]
+    public async Task RequestLog_IsOneJsonLinePerRequest_WithTheRouteNotTheImei()
+    {
+        var output = new MemoryStream();
+        var factory = _fixture.Factory().WithWebHostBuilder(b => b.ConfigureServices(s => s.AddSingleton(new RequestLog(output))));
+        using (var client = factory.CreateClient())
+        {
+            await client.GetAsync($"/api/v1/imei/{ServiceFixture.StolenImei}");
+            await client.GetAsync("/api/v1/imei/12ab");
+        }
+
+        await factory.DisposeAsync(); // stops the log, which writes what it holds
+        var lines = Encoding.UTF8.GetString(output.ToArray()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.That(lines.Select(l => (l.GetProperty("route").GetString(), l.GetProperty("status").GetInt32())), Is.EqualTo(new[] { ("/api/v1/imei/{imei}", 200), ("/api/v1/imei/{imei}", 400) }));
+        Assert.That(Encoding.UTF8.GetString(output.ToArray()), Does.Not.Contain(ServiceFixture.StolenImei));
+        Assert.That(lines[0].GetProperty("ms").GetDouble(), Is.GreaterThan(0));
     }
 }

@@ -40,7 +40,7 @@ public static class RefDbServer
             o.UseUtcTimestamp = true;
         });
 
-        // One line per request from the service itself; the framework's own request lines would carry query strings.
+        // The request log is the service's own (RequestLog); the framework's request lines would carry query strings.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -53,6 +53,8 @@ public static class RefDbServer
         // Settings are read when the service starts, after every configuration source (a test's too) is in.
         builder.Services.AddSingleton(services => ServiceSettings.From(services.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton(services => new DatabasePool(services.GetRequiredService<ServiceSettings>().Connection, Math.Max(4, Environment.ProcessorCount * 4)));
+        builder.Services.AddSingleton<RequestLog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<RequestLog>());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -93,10 +95,10 @@ public static class RefDbServer
         });
 
         var app = builder.Build();
-        var requests = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ConformityLab.RefDb.Service.Requests");
+        var requests = app.Services.GetRequiredService<RequestLog>();
+        app.Use(requests.InvokeAsync);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.Use((context, next) => RequestLog(requests, context, next));
         app.UseRateLimiter();
         app.UseRequestTimeouts();
         app.MapOpenApi("/openapi/{documentName}.json");
@@ -106,32 +108,6 @@ public static class RefDbServer
         app.MapGet("/", () => Results.Redirect("/verify")).ExcludeFromDescription();
         return app;
     }
-
-    /// <summary>One structured log line per request: method, route (not the path: it may hold an IMEI), status, time.</summary>
-    private static async Task RequestLog(ILogger logger, HttpContext context, RequestDelegate next)
-    {
-        var start = System.Diagnostics.Stopwatch.GetTimestamp();
-        try
-        {
-            await next(context).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (logger.IsEnabled(LogLevel.Information))
-            {
-                var route = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(no endpoint)";
-                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                Log.Request(logger, context.Request.Method, route, context.Response.StatusCode, elapsed);
-            }
-        }
-    }
-}
-
-/// <summary>The service's log messages.</summary>
-internal static partial class Log
-{
-    [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "{Method} {Route} {Status} {ElapsedMs:0.0}")]
-    public static partial void Request(ILogger logger, string method, string route, int status, double elapsedMs);
 }
 
 /// <summary>The service's settings.</summary>

@@ -125,7 +125,7 @@ public sealed partial class ReferenceDatabase
         _ = tx; // the statement runs on the connection, inside the transaction the caller began
         var handle = ((SqliteConnection)Connection).Handle!;
         var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
-        Check(handle, SQLitePCL.raw.sqlite3_prepare_v2(handle, sql, out var statement));
+        SqliteCheck(handle, SQLitePCL.raw.sqlite3_prepare_v2(handle, sql, out var statement));
         var utf8 = new byte[256];
         using (statement)
         {
@@ -134,7 +134,7 @@ public sealed partial class ReferenceDatabase
                 var row = rows[i];
                 for (var c = 0; c < columns.Count; c++)
                 {
-                    Check(handle, row[c] switch
+                    SqliteCheck(handle, row[c] switch
                     {
                         null => SQLitePCL.raw.sqlite3_bind_null(statement, c + 1),
                         string text => SQLitePCL.raw.sqlite3_bind_text(statement, c + 1, Utf8(text, ref utf8)),
@@ -148,7 +148,7 @@ public sealed partial class ReferenceDatabase
                 var step = SQLitePCL.raw.sqlite3_step(statement);
                 if (step != SQLitePCL.raw.SQLITE_DONE)
                 {
-                    Check(handle, step);
+                    SqliteCheck(handle, step);
                 }
 
                 SQLitePCL.raw.sqlite3_reset(statement);
@@ -172,14 +172,6 @@ public sealed partial class ReferenceDatabase
         }
 
         return buffer.AsSpan(0, System.Text.Encoding.UTF8.GetBytes(text, buffer));
-    }
-
-    private static void Check(SQLitePCL.sqlite3 handle, int code)
-    {
-        if (code != SQLitePCL.raw.SQLITE_OK)
-        {
-            throw new SqliteException($"SQLite error {code}: {SQLitePCL.raw.sqlite3_errmsg(handle).utf8_to_string()}", code);
-        }
     }
 
     private static void Report(int i, IProgress<long>? progress)

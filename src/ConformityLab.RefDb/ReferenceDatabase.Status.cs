@@ -116,35 +116,33 @@ public sealed partial class ReferenceDatabase
     /// joins its table to its keys, passed as one parameter: an array that <c>unnest</c> opens on
     /// PostgreSQL (so each key probes only its own hash partition), a JSON array that
     /// <c>json_each</c> opens on SQLite, or, for one key (a point lookup, the common case), the key
-    /// itself. The queries go as one prepared batch: one round trip on PostgreSQL, one command of
-    /// several statements on SQLite.
+    /// itself. On PostgreSQL the queries go as one prepared batch, in one round trip.
     /// </summary>
     private async Task<IReadOnlyList<ILookup<string, IReadOnlyDictionary<string, string?>>>> ByKeyAsync(IReadOnlyList<(string Sql, IReadOnlyList<string> Keys)> queries, CancellationToken cancellationToken)
     {
         var results = new List<ILookup<string, IReadOnlyDictionary<string, string?>>>(queries.Count);
-        DbDataReader reader;
         if (Engine == Engine.Postgres)
         {
             var batch = PreparedBatch(queries.Select(q => (q.Sql.Replace("{keys}", "unnest(@keys) AS k(key)", StringComparison.Ordinal).Replace("{key}", "k.key", StringComparison.Ordinal), (object?)q.Keys.ToArray())).ToList());
-            reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // CROSS JOIN keeps SQLite's join order: the keys outside, one primary-key probe each, in key order.
-            var sql = string.Join(";\n", queries.Select((q, i) => q.Sql
-                .Replace("{keys} JOIN", q.Keys.Count == 1 ? $"(SELECT @k{i} AS value) AS k CROSS JOIN" : $"json_each(@k{i}) AS k CROSS JOIN", StringComparison.Ordinal)
-                .Replace("{key}", "k.value", StringComparison.Ordinal)));
-            var parameters = queries.Select((q, i) => ($"k{i}", (object?)(q.Keys.Count == 1 ? q.Keys[0] : System.Text.Json.JsonSerializer.Serialize(q.Keys.Order(StringComparer.Ordinal))))).ToArray();
-            reader = await Prepared(sql, null, parameters).ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        await using (reader)
-        {
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             do
             {
                 results.Add(await LookupAsync(reader, cancellationToken).ConfigureAwait(false));
             }
             while (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false));
+
+            return results;
+        }
+
+        // On SQLite, each query is a statement prepared once and stepped through SQLite's own API,
+        // its one parameter bound by position: Microsoft.Data.Sqlite's command binds by name and
+        // builds a reader on every execution, which was most of a point lookup's time.
+        foreach (var (sql, keys) in queries)
+        {
+            // CROSS JOIN keeps SQLite's join order: the keys outside, one primary-key probe each, in key order.
+            var text = sql.Replace("{keys} JOIN", keys.Count == 1 ? "(SELECT ? AS value) AS k CROSS JOIN" : "json_each(?) AS k CROSS JOIN", StringComparison.Ordinal).Replace("{key}", "k.value", StringComparison.Ordinal);
+            cancellationToken.ThrowIfCancellationRequested();
+            results.Add(SqliteRows(text, keys.Count == 1 ? keys[0] : System.Text.Json.JsonSerializer.Serialize(keys.Order(StringComparer.Ordinal))).ToLookup(r => r.Key, r => r.Row, StringComparer.Ordinal));
         }
 
         return results;

@@ -30,6 +30,7 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly Dictionary<string, DbCommand> _prepared = new(StringComparer.Ordinal);
     private readonly Dictionary<string, DbBatch> _batches = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (SQLitePCL.sqlite3_stmt Statement, string[] Names)> _statements = new(StringComparer.Ordinal);
 
     private ReferenceDatabase(DbConnection connection, Engine engine, string description, TimeProvider time)
     {
@@ -159,6 +160,12 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
         }
 
         _batches.Clear();
+        foreach (var (statement, _) in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
+        _statements.Clear();
         await _connection.DisposeAsync().ConfigureAwait(false);
         if (_connection is SqliteConnection)
         {
@@ -238,6 +245,64 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
         }
 
         return batch;
+    }
+
+    /// <summary>
+    /// The rows of a SQLite query with one text parameter (<c>?</c>), by its first column: the
+    /// statement is prepared once per connection and stepped through SQLite's own API (SQLitePCLRaw).
+    /// </summary>
+    internal List<(string Key, IReadOnlyDictionary<string, string?> Row)> SqliteRows(string sql, string parameter)
+    {
+        var handle = ((SqliteConnection)_connection).Handle!;
+        if (!_statements.TryGetValue(sql, out var prepared))
+        {
+            SqliteCheck(handle, SQLitePCL.raw.sqlite3_prepare_v2(handle, sql, out var statement));
+            var names = new string[SQLitePCL.raw.sqlite3_column_count(statement)];
+            for (var i = 0; i < names.Length; i++)
+            {
+                names[i] = SQLitePCL.raw.sqlite3_column_name(statement, i).utf8_to_string();
+            }
+
+            prepared = (statement, names);
+            _statements[sql] = prepared;
+        }
+
+        var (stmt, columns) = prepared;
+        var rows = new List<(string, IReadOnlyDictionary<string, string?>)>();
+        try
+        {
+            SqliteCheck(handle, SQLitePCL.raw.sqlite3_bind_text(stmt, 1, parameter));
+            int step;
+            while ((step = SQLitePCL.raw.sqlite3_step(stmt)) == SQLitePCL.raw.SQLITE_ROW)
+            {
+                var row = new Dictionary<string, string?>(columns.Length, StringComparer.Ordinal);
+                for (var i = 0; i < columns.Length; i++)
+                {
+                    row[columns[i]] = SQLitePCL.raw.sqlite3_column_type(stmt, i) == SQLitePCL.raw.SQLITE_NULL ? null : SQLitePCL.raw.sqlite3_column_text(stmt, i).utf8_to_string();
+                }
+
+                rows.Add((row[columns[0]]!, row));
+            }
+
+            if (step != SQLitePCL.raw.SQLITE_DONE)
+            {
+                SqliteCheck(handle, step);
+            }
+        }
+        finally
+        {
+            SQLitePCL.raw.sqlite3_reset(stmt);
+        }
+
+        return rows;
+    }
+
+    internal static void SqliteCheck(SQLitePCL.sqlite3 handle, int code)
+    {
+        if (code != SQLitePCL.raw.SQLITE_OK)
+        {
+            throw new SqliteException($"SQLite error {code}: {SQLitePCL.raw.sqlite3_errmsg(handle).utf8_to_string()}", code);
+        }
     }
 
     internal async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, DbTransaction? tx = null, params (string Name, object? Value)[] parameters)
