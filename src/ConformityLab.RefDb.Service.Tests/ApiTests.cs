@@ -221,4 +221,37 @@ public sealed class ApiTests
         Assert.That(Encoding.UTF8.GetString(output.ToArray()), Does.Not.Contain(ServiceFixture.StolenImei));
         Assert.That(lines[0].GetProperty("ms").GetDouble(), Is.GreaterThan(0));
     }
+
+    [Test]
+    public async Task NoPublicAnswer_CarriesTheDatabasesSecrets_OrAPhoneNumber()
+    {
+        // The secrets a careless answer could leak: the key of personal-data hashes and the log's private key.
+        var secrets = new List<string>();
+        await using (var sqlite = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_fixture.Database};Mode=ReadOnly;Pooling=False"))
+        {
+            await sqlite.OpenAsync();
+            await using var command = sqlite.CreateCommand();
+            command.CommandText = "SELECT value FROM meta WHERE key IN ('hmac_secret', 'log_key')";
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                secrets.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.That(secrets, Has.Count.EqualTo(2));
+        var pem = secrets.Single(v => v.Contains("PRIVATE KEY", StringComparison.Ordinal)).Split('\n').Where(l => l.Length > 40 && !l.StartsWith("-----", StringComparison.Ordinal)).ToList();
+        Assert.That(pem, Is.Not.Empty);
+        var answers = new StringBuilder();
+        foreach (var path in new[] { $"/api/v1/imei/{ServiceFixture.CertifiedImei}", $"/api/v1/imei/{ServiceFixture.StolenImei}", "/api/v1/tac/86170003", "/api/v1/models/86170003", $"/api/v1/records/{_fixture.Record.RecordId}", "/api/v1/log/checkpoint", "/api/v1/log/inclusion?leaf=0", "/api/v1/log/consistency?old=1&new=2", "/health", "/openapi/v1.json", $"/verify?imei={ServiceFixture.StolenImei}", $"/verify?record={_fixture.Record.RecordId}" })
+        {
+            answers.Append(await (await _client.GetAsync(path)).Content.ReadAsStringAsync());
+        }
+
+        answers.Append(await (await _client.PostAsJsonAsync("/api/v1/imei/batch", new { imeis = new[] { ServiceFixture.CertifiedImei, ServiceFixture.StolenImei } })).Content.ReadAsStringAsync());
+        var text = answers.ToString();
+        Assert.That(text, Does.Not.Contain(secrets.Single(v => !v.Contains("PRIVATE KEY", StringComparison.Ordinal))));
+        Assert.That(pem.Where(line => text.Contains(line, StringComparison.Ordinal)), Is.Empty, "a line of the log's private key");
+        Assert.That(System.Text.RegularExpressions.Regex.IsMatch(text, @"\+\d{8,15}\b"), Is.False, "an MSISDN-like number (E.164)");
+    }
 }
