@@ -9,44 +9,21 @@ namespace ConformityLab.RefDb.Service.Tests;
 /// registered lab with an API token, the GSMA TAC sample, a stolen list and a signed record of
 /// a conforming device. The service runs over it through <see cref="WebApplicationFactory{T}"/>.
 /// </summary>
-public sealed class ServiceFixture : IAsyncDisposable
+/// <param name="Directory">Its temporary folder.</param>
+/// <param name="Database">The SQLite file.</param>
+/// <param name="Key">Lab A's signing key.</param>
+/// <param name="OtherKey">Lab B's signing key.</param>
+/// <param name="Token">Lab A's API token.</param>
+/// <param name="OtherToken">Lab B's API token.</param>
+/// <param name="Record">The ingested record.</param>
+/// <param name="RecordText">Its signed envelope.</param>
+public sealed record ServiceFixture(string Directory, string Database, LabSigningKey Key, LabSigningKey OtherKey, string Token, string OtherToken, CertificationRecord Record, string RecordText) : IAsyncDisposable
 {
     /// <summary>The device of the good record (Quectel EC25, TAC 86170003), on the TAC sample.</summary>
     public const string CertifiedImei = "861700031234563";
 
     /// <summary>On the stolen list.</summary>
     public const string StolenImei = "358630142183518";
-
-    private ServiceFixture(string directory, string database, LabSigningKey key, LabSigningKey otherKey, string token, string otherToken, CertificationRecord record, string recordText)
-    {
-        Directory = directory;
-        Database = database;
-        Key = key;
-        OtherKey = otherKey;
-        Token = token;
-        OtherToken = otherToken;
-        Record = record;
-        RecordText = recordText;
-    }
-
-    public string Directory { get; }
-
-    public string Database { get; }
-
-    public LabSigningKey Key { get; }
-
-    public LabSigningKey OtherKey { get; }
-
-    /// <summary>Lab A's API token.</summary>
-    public string Token { get; }
-
-    /// <summary>Lab B's API token.</summary>
-    public string OtherToken { get; }
-
-    /// <summary>The ingested record.</summary>
-    public CertificationRecord Record { get; }
-
-    public string RecordText { get; }
 
     public static async Task<ServiceFixture> CreateAsync()
     {
