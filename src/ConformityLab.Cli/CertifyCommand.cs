@@ -46,7 +46,7 @@ internal static class CertifyCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(string[] targets, string plan, string? outDir, string[] set, double deviceTimeout, double runTimeout, string? signKey, CancellationToken cancellationToken)
+    internal static async Task<int> RunAsync(string[] targets, string plan, string? outDir, string[] set, double deviceTimeout, double runTimeout, string? signKey, CancellationToken cancellationToken)
     {
         if (deviceTimeout is < 0.1 or > 86400 || double.IsNaN(deviceTimeout))
         {

@@ -21,6 +21,8 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     ReportCommands.Keys(),
     ReportCommands.Record(),
     DbCommand.Create(),
+    TriageCommand.Triage(),
+    TriageCommand.Lot(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -21,7 +21,7 @@ public sealed record ReportSeal(string RecordId, string QrDigest, string? KeyId,
 /// </summary>
 /// <param name="fonts">The fonts, loaded once and shared by every report this renderer writes.</param>
 /// <param name="leaveOpen">False when the renderer owns the fonts and disposes of them.</param>
-public sealed class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
+public sealed partial class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDisposable
 {
     private static readonly SKColor Navy = new(0x1F, 0x3A, 0x5F);
     private static readonly SKColor Grey = new(0x5F, 0x66, 0x70);
