@@ -47,6 +47,9 @@ public class CertifyTests
         Assert.That(fake["IDN-003"], Is.EqualTo("fail"));
         Assert.That(fake["IDN-006"], Is.EqualTo("fail"));
         Assert.That(fake["IDY-001"], Is.EqualTo("fail"));
+        var fakeDevice = devices["sim:mtk-counterfeit-phone"];
+        var firstFail = fakeDevice.GetProperty("cases").EnumerateArray().First(c => c.GetProperty("verdict").GetString() == "fail");
+        Assert.That(r.Stdout, Does.Contain($"  {fakeDevice.GetProperty("name").GetString()}: {firstFail.GetProperty("id").GetString()} {firstFail.GetProperty("title").GetString()}: fail, "), "the summary says why, case by case, with titles");
 
         var rooted = Verdicts(devices["sim:rooted-tampered"]);
         Assert.That(rooted["INT-001"], Is.EqualTo("fail"));

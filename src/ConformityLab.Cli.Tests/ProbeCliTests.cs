@@ -148,6 +148,12 @@ public class ProbeCliTests
             var bad = await Cli.RunAsync("probe", sim.Link, "--spec", spec);
             Assert.That(bad.ExitCode, Is.EqualTo(2));
             Assert.That(bad.Stderr, Does.Contain("--spec"));
+
+            // A typo would leave the declared RAM unchecked without a word: it is an error that names the key.
+            await File.WriteAllTextAsync(spec, """{ "declared": { "ramGigs": 8 } }""");
+            var typo = await Cli.RunAsync("probe", sim.Link, "--spec", spec);
+            Assert.That(typo.ExitCode, Is.EqualTo(2));
+            Assert.That(typo.Stderr, Does.Contain("'ramGigs' (at $.declared").And.Contain("is not a key the lab reads"));
         }
         finally
         {

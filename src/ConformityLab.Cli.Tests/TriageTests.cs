@@ -26,10 +26,11 @@ public sealed class TriageTests
             Assert.That((await Cli.RunAsync("db", "init", "--db", db)).ExitCode, Is.Zero);
             Assert.That((await Cli.RunAsync("db", "import", "stolen", stolen, "--db", db)).ExitCode, Is.Zero);
 
+            Assert.That((await Cli.RunAsync("keys", "new", "--out", Path.Combine(work, "keys"), "--name", "customs-lab")).ExitCode, Is.Zero);
             await using var dead = await Cli.SimProcess.StartAsync("dead");
             var lot = Path.Combine(work, "lot");
             var r = await Cli.RunAsync("triage", "sim:quectel-ec25", "sim:quectel-ec25", "sim:simcom-sim7600", "serial:" + dead.Link,
-                "--lot", "L-42", "--seal", "S-778812", "--officer", "Officer =Demo", "--out", lot, "--db", db, "--received", "2026-12-01T08:00:00Z", "--device-timeout", "60");
+                "--lot", "L-42", "--seal", "S-778812", "--officer", "Officer =Demo", "--out", lot, "--db", db, "--received", "2026-12-01T08:00:00Z", "--device-timeout", "60", "--sign-key", Path.Combine(work, "keys", "customs-lab.key"));
             Assert.That(r.ExitCode, Is.EqualTo(2), "a device could not be examined\n" + r.Stderr);
 
             // The CSV: a row per device and IMEI, with every flag.
@@ -60,9 +61,19 @@ public sealed class TriageTests
                 Assert.That(text, Does.Contain("Annex A. Evidence files").And.Contain("run/run.json"));
             }
 
-            var ok = await Cli.RunAsync("lot", "verify", lot);
+            var pub = Path.Combine(work, "keys", "customs-lab.pub");
+            var ok = await Cli.RunAsync("lot", "verify", lot, "--key", pub);
             Assert.That(ok.ExitCode, Is.Zero, ok.Stdout + ok.Stderr);
-            Assert.That(ok.Stdout, Does.Contain($"evidence SHA-256 {digest}"));
+            Assert.That(ok.Stdout, Does.Contain($"evidence SHA-256 {digest}").And.Contain("the manifest is signed by"));
+
+            // A manifest rewritten (another officer) is caught by its signature.
+            var manifestPath = Path.Combine(lot, "lot.json");
+            var original = await File.ReadAllTextAsync(manifestPath);
+            await File.WriteAllTextAsync(manifestPath, original.Replace("Officer =Demo", "Officer Other", StringComparison.Ordinal));
+            var rewritten = await Cli.RunAsync("lot", "verify", lot, "--key", pub);
+            Assert.That(rewritten.ExitCode, Is.EqualTo(1));
+            Assert.That(rewritten.Stdout, Does.Contain("CHANGED lot.json: its signature does not verify"));
+            await File.WriteAllTextAsync(manifestPath, original);
 
             // One changed byte in a transcript, and the lot no longer verifies, naming the file.
             var transcript = Directory.EnumerateFiles(Path.Combine(lot, "run", "transcripts")).First();

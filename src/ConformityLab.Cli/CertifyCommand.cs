@@ -198,15 +198,40 @@ internal static class CertifyCommand
             var error = d.GetProperty("error").GetString();
             var failing = error ?? string.Join(", ", d.GetProperty("cases").EnumerateArray()
                 .Where(c => c.GetProperty("verdict").GetString() is "fail" or "error").Select(c => c.GetProperty("id").GetString()));
+            if (failing.Length == 0 && d.GetProperty("overall").GetString() == "inconc")
+            {
+                failing = "inconc: " + string.Join(", ", Undecided(d).Select(c => c.GetProperty("id").GetString()));
+            }
+
             table.AddRow(Show.Text(d.GetProperty("name").GetString()!), d.GetProperty("overall").GetString()!, d.GetProperty("conformity").GetString()!,
                 Count("pass"), Count("fail"), Count("inconc"), Count("none"), Count("error"), Show.Text(failing),
                 File.Exists(Path.Combine(folder, ReportPath(d))) ? Show.Text(ReportPath(d)) : "none");
         }
 
         AnsiConsole.Write(table);
+
+        // Why each device is not 'conforms', case by case with its title and reason (at most five a device; run.json has them all).
+        foreach (var d in run.GetProperty("devices").EnumerateArray().Where(d => d.GetProperty("error").ValueKind == JsonValueKind.Null && d.GetProperty("conformity").GetString() != "conforms"))
+        {
+            var why = d.GetProperty("cases").EnumerateArray().Where(c => c.GetProperty("verdict").GetString() is "fail" or "error").Concat(Undecided(d)).ToList();
+            foreach (var c in why.Take(5))
+            {
+                AnsiConsole.MarkupLine(Show.Text($"  {d.GetProperty("name").GetString()}: {c.GetProperty("id").GetString()} {c.GetProperty("title").GetString()}: {c.GetProperty("verdict").GetString()}, {c.GetProperty("reason").GetString() ?? "no reason given"}"));
+            }
+
+            if (why.Count > 5)
+            {
+                AnsiConsole.MarkupLine(Show.Text($"  {d.GetProperty("name").GetString()}: and {why.Count - 5} more (run.json)"));
+            }
+        }
+
         var rule = run.GetProperty("decisionRule").GetProperty("id").GetString();
         AnsiConsole.MarkupLine(Show.Text($"overall {run.GetProperty("overall").GetString()} ({run.GetProperty("conformity").GetString()}) under {rule}{(completed ? string.Empty : "; the run did not complete")}; results in {folder}"));
     }
+
+    /// <summary>The normative cases that left a device undetermined: inconc, or not run.</summary>
+    private static IEnumerable<JsonElement> Undecided(JsonElement device) =>
+        device.GetProperty("cases").EnumerateArray().Where(c => c.GetProperty("role").GetString() == "normative" && c.GetProperty("verdict").GetString() is "inconc" or "none");
 
     private static string ReportPath(JsonElement device) =>
         Path.Combine(Reports.Pdf.ReportIssuer.DevicesFolder, device.GetProperty("name").GetString()!, Records.RecordVerifier.ReportFileName);

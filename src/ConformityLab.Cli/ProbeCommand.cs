@@ -12,7 +12,7 @@ namespace ConformityLab.Cli;
 /// [--probe id]... [--json]</c>: identifies the device and runs the probe catalogue (or the chosen
 /// probes). <c>conformitylab probes --list</c> (or <c>probe --list</c>) prints the catalogue.
 /// </summary>
-internal static class ProbeCommand
+internal static partial class ProbeCommand
 {
     public static Command Create()
     {
@@ -120,6 +120,11 @@ internal static class ProbeCommand
             {
                 specFile = JsonSerializer.Deserialize<SpecFile>(await File.ReadAllTextAsync(specPath, cancellationToken).ConfigureAwait(false), SpecJson)
                     ?? throw new JsonException("empty");
+            }
+            catch (JsonException e) when (UnknownMember().Match(e.Message) is { Success: true } m)
+            {
+                // A key the lab does not read would leave its check undone without a word: it is an error.
+                return Fail($"--spec '{specPath}': '{m.Groups[1].Value}' (at {e.Path}) is not a key the lab reads; see 'conformitylab probe --help' for the keys");
             }
             catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
             {
@@ -246,7 +251,10 @@ internal static class ProbeCommand
         return ExitCodes.CouldNotRun;
     }
 
-    private static readonly JsonSerializerOptions SpecJson = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private static readonly JsonSerializerOptions SpecJson = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow };
+
+    [System.Text.RegularExpressions.GeneratedRegex("The JSON property '([^']*)' could not be mapped")]
+    private static partial System.Text.RegularExpressions.Regex UnknownMember();
 
     /// <summary>The <c>--spec</c> file: declared specification, reference lists, battery thresholds.</summary>
     private sealed record SpecFile(DeclaredSpec? Declared, ReferenceLists? Reference, BatteryThresholds? Battery);

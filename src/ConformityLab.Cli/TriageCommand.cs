@@ -43,24 +43,31 @@ internal static class TriageCommand
         var db = new Option<string?>("--db") { Description = $"The reference database (SQLite file or PostgreSQL connection string); default the setting Database:Connection, else {ReferenceDatabase.DefaultPath} when it exists" };
         var set = new Option<string[]>("--set") { Description = "A configuration value, key=value; repeatable" };
         var deviceTimeout = new Option<double>("--device-timeout") { Description = "The longest one device may take, in seconds", DefaultValueFactory = _ => 600 };
+        var signKey = new Option<string?>("--sign-key") { Description = "The lab's private key (from 'keys new'): lot.json is signed with it, so that 'lot verify --key' finds a manifest rewritten with its evidence. Default: the setting Lab:SigningKeyPath" };
         var command = new Command("triage", "Examine a seized lot: the customs plan on every device at once, clones across the lot, every IMEI against the reference database; a CSV, a PDF lot report with its chain of custody, and a manifest of the evidence")
         {
-            targets, lot, seal, officer, outDir, received, db, set, deviceTimeout,
+            targets, lot, seal, officer, outDir, received, db, set, deviceTimeout, signKey,
         };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(targets)!, parse.GetValue(lot)!, parse.GetValue(seal)!, parse.GetValue(officer)!, parse.GetValue(outDir)!, parse.GetValue(received), parse.GetValue(db), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), ct));
+        command.SetAction((parse, ct) => RunAsync(parse.GetValue(targets)!, parse.GetValue(lot)!, parse.GetValue(seal)!, parse.GetValue(officer)!, parse.GetValue(outDir)!, parse.GetValue(received), parse.GetValue(db), parse.GetValue(set) ?? [], parse.GetValue(deviceTimeout), parse.GetValue(signKey), ct));
         return command;
     }
 
     public static Command Lot()
     {
         var folder = new Argument<string>("folder") { Description = "A lot folder that 'triage' wrote" };
-        var verify = new Command("verify", "Check a lot folder against its manifest: every evidence file, the evidence SHA-256 and the lot report; exit 1 naming what changed") { folder };
-        verify.SetAction((parse, ct) => VerifyAsync(parse.GetValue(folder)!, ct));
+        var key = new Option<string?>("--key") { Description = "The lab's public key: the manifest's signature must verify with it" };
+        var verify = new Command("verify", "Check a lot folder against its manifest: every evidence file, the evidence SHA-256, the lot report, and with --key the manifest's signature; exit 1 naming what changed") { folder, key };
+        verify.SetAction((parse, ct) => VerifyAsync(parse.GetValue(folder)!, parse.GetValue(key), ct));
         return new Command("lot", "Seized lots examined by 'triage'") { verify };
     }
 
-    private static async Task<int> RunAsync(string[] targets, string lot, string seal, string officer, string outDir, string? receivedText, string? db, string[] set, double deviceTimeout, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(string[] targets, string lot, string seal, string officer, string outDir, string? receivedText, string? db, string[] set, double deviceTimeout, string? signKey, CancellationToken cancellationToken)
     {
+        if (!ReportCommands.TryKey(signKey ?? TestCases.LabSettings.Configuration([])["Lab:SigningKeyPath"], out var key, out var keyError))
+        {
+            return Fail(keyError!);
+        }
+
         foreach (var (name, value) in new[] { ("--lot", lot), ("--seal", seal), ("--officer", officer) })
         {
             if (string.IsNullOrWhiteSpace(value) || value.Length > 200 || value.Any(char.IsControl))
@@ -83,7 +90,7 @@ internal static class TriageCommand
         Directory.CreateDirectory(outDir);
         var started = DateTimeOffset.UtcNow;
         var runFolder = Path.Combine(outDir, "run");
-        var planCode = await CertifyCommand.RunAsync(targets, "customs", runFolder, [$"Sample:Id={lot}", $"Sample:Condition=seized lot under seal {seal}", .. set], deviceTimeout, 3600, null, cancellationToken).ConfigureAwait(false);
+        var planCode = await CertifyCommand.RunAsync(targets, "customs", runFolder, [$"Sample:Id={lot}", $"Sample:Condition=seized lot under seal {seal}", .. set], deviceTimeout, 3600, signKey, cancellationToken).ConfigureAwait(false);
         var finished = DateTimeOffset.UtcNow;
         RunFile run;
         try
@@ -111,7 +118,12 @@ internal static class TriageCommand
             renderer.Render(report, pdf);
         }
 
-        var manifest = new LotManifest(Schema, custody, database, evidence, digest, new LotReportFile(ReportFile, await Sha256Async(pdfPath, cancellationToken).ConfigureAwait(false)));
+        var manifest = new LotManifest(Schema, custody, database, evidence, digest, new LotReportFile(ReportFile, await Sha256Async(pdfPath, cancellationToken).ConfigureAwait(false)), null);
+        if (key is not null)
+        {
+            manifest = manifest with { Signature = new RecordSignature("Ed25519", key.Public.KeyId, Convert.ToBase64String(key.Sign(Canonical(manifest)))) };
+        }
+
         await File.WriteAllTextAsync(Path.Combine(outDir, ManifestFile), JsonSerializer.Serialize(manifest, Json), CancellationToken.None).ConfigureAwait(false);
 
         Summary(rows, outDir, digest, database);
@@ -193,8 +205,21 @@ internal static class TriageCommand
         AnsiConsole.MarkupLine(Show.Text($"lot folder {outDir}: {CsvFile}, {ReportFile}, {ManifestFile}; evidence SHA-256 {digest}{(database is null ? "; no reference database asked" : $"; asked {database}")}"));
     }
 
-    private static async Task<int> VerifyAsync(string folder, CancellationToken cancellationToken)
+    private static async Task<int> VerifyAsync(string folder, string? keyPath, CancellationToken cancellationToken)
     {
+        LabPublicKey? key = null;
+        if (keyPath is not null)
+        {
+            try
+            {
+                key = LabKeyFiles.ReadPublic(keyPath);
+            }
+            catch (Exception e) when (e is IOException or FormatException or UnauthorizedAccessException)
+            {
+                return Fail(e.Message);
+            }
+        }
+
         LotManifest? manifest;
         try
         {
@@ -216,6 +241,15 @@ internal static class TriageCommand
             problems.Add(new EvidenceProblem(ManifestFile, "its evidence list does not give its evidence SHA-256: the manifest was edited"));
         }
 
+        if (key is not null)
+        {
+            var signed = manifest.Signature is { Alg: "Ed25519" } signature && signature.KeyId == key.KeyId && TryBase64(signature.Value) is { } value && key.Verify(Canonical(manifest with { Signature = null }), value);
+            if (!signed)
+            {
+                problems.Add(new EvidenceProblem(ManifestFile, manifest.Signature is null ? "unsigned, and --key asks for a signature" : $"its signature does not verify with the key {key.KeyId}: the manifest was rewritten, or another key signed it"));
+            }
+        }
+
         var pdf = Path.Combine(folder, manifest.Report.Path);
         if (!File.Exists(pdf))
         {
@@ -232,9 +266,24 @@ internal static class TriageCommand
         }
 
         Console.WriteLine(problems.Count == 0
-            ? $"verified: lot {Show.Plain(manifest.Custody.LotId)} (seal {Show.Plain(manifest.Custody.Seal)}), {manifest.Evidence.Count} evidence files as examined, evidence SHA-256 {manifest.EvidenceSha256}, and the lot report as issued"
+            ? $"verified: lot {Show.Plain(manifest.Custody.LotId)} (seal {Show.Plain(manifest.Custody.Seal)}), {manifest.Evidence.Count} evidence files as examined, evidence SHA-256 {manifest.EvidenceSha256}, and the lot report as issued; {(key is not null ? $"the manifest is signed by {key.KeyId}" : manifest.Signature is { } s ? $"the manifest carries a signature by {s.KeyId} (give --key to check it)" : "the manifest is unsigned")}"
             : $"NOT verified: {problems.Count} problem(s)");
         return problems.Count == 0 ? ExitCodes.Conforms : ExitCodes.NonConformity;
+    }
+
+    /// <summary>The RFC 8785 bytes of a manifest without its signature: what the signature covers.</summary>
+    private static byte[] Canonical(LotManifest manifest) => Jcs.Canonicalize(JsonSerializer.SerializeToElement(manifest with { Signature = null }, Json));
+
+    private static byte[]? TryBase64(string text)
+    {
+        try
+        {
+            return Convert.FromBase64String(text);
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
@@ -250,7 +299,7 @@ internal static class TriageCommand
     }
 
     /// <summary>The manifest of a lot folder.</summary>
-    private sealed record LotManifest(string Schema, CustodyFacts Custody, string? Database, IReadOnlyList<EvidenceFile> Evidence, string EvidenceSha256, LotReportFile Report);
+    private sealed record LotManifest(string Schema, CustodyFacts Custody, string? Database, IReadOnlyList<EvidenceFile> Evidence, string EvidenceSha256, LotReportFile Report, RecordSignature? Signature);
 
     /// <summary>The lot report and its hash.</summary>
     private sealed record LotReportFile(string Path, string Sha256);
