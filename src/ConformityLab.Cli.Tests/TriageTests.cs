@@ -37,7 +37,8 @@ public sealed class TriageTests
             using var csv = Sep.Reader().FromFile(Path.Combine(lot, "triage.csv"));
             var rows = csv.Enumerate(row => (Device: row["device"].ToString(), Target: row["target"].ToString(), Examined: row["examined"].ToString(), Imei: row["imei"].ToString(), Flags: row["flags"].ToString().Split(';', StringSplitOptions.RemoveEmptyEntries), Reason: row["reason"].ToString(), Lot: row["lot"].ToString())).ToList();
             Assert.That(rows, Has.Count.EqualTo(4));
-            var clones = rows.Where(x => x.Target == "sim:quectel-ec25").ToList();
+            // Two simulators of one profile are two devices, clones of each other ("sim:quectel-ec25#2" is the second).
+            var clones = rows.Where(x => x.Target.StartsWith("sim:quectel-ec25", StringComparison.Ordinal)).ToList();
             Assert.That(clones, Has.Count.EqualTo(2));
             Assert.That(clones.Select(c => c.Imei).Distinct().Single(), Is.EqualTo("861700031234563"));
             Assert.That(clones, Has.All.Matches<(string Device, string Target, string Examined, string Imei, string[] Flags, string Reason, string Lot)>(c => c.Flags.Contains("clone-in-lot") && !c.Flags.Contains("stolen")));
@@ -98,6 +99,9 @@ public sealed class TriageTests
             var full = await Cli.RunAsync("triage", "sim:quectel-ec25", "--lot", "L", "--seal", "S", "--officer", "O", "--out", work);
             Assert.That(full.ExitCode, Is.EqualTo(2));
             Assert.That(full.Stderr, Does.Contain("is not empty"));
+            var twice = await Cli.RunAsync("triage", "serial:/dev/null", "serial:/dev/null", "--lot", "L", "--seal", "S", "--officer", "O", "--out", Path.Combine(work, "twice"));
+            Assert.That(twice.ExitCode, Is.EqualTo(2));
+            Assert.That(twice.Stderr, Does.Contain("'serial:/dev/null' is given 2 times: one device is examined once"));
             var noSeal = await Cli.RunAsync("triage", "sim:quectel-ec25", "--lot", "L", "--officer", "O", "--out", Path.Combine(work, "new"));
             Assert.That(noSeal.ExitCode, Is.EqualTo(2));
             Assert.That(noSeal.Stderr, Does.Contain("--seal"));

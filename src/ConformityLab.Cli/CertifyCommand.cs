@@ -14,7 +14,7 @@ namespace ConformityLab.Cli;
 /// <c>conformitylab certify &lt;target&gt;... --plan &lt;name&gt; --out &lt;dir&gt;</c>: runs the lab's
 /// device test cases (the <c>testcases/</c> assembly) in-process with NUnit's own assembly runner,
 /// one runner per device, all devices at once. The planned cases are written to run.json before
-/// the first case runs and after each case; at the end come junit.xml, allure-results/ and the
+/// the first case runs and as cases end (at most once a second); at the end come junit.xml, allure-results/ and the
 /// byte transcripts. A device that fails or hangs makes only its own cases error.
 /// </summary>
 internal static class CertifyCommand
@@ -56,6 +56,20 @@ internal static class CertifyCommand
         if (runTimeout is < 1 or > 604800 || double.IsNaN(runTimeout))
         {
             return Fail($"--run-timeout must be between 1 and 604800 seconds, not {runTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+        }
+
+        // One device is one target: a simulated profile named twice is two simulators (clones of
+        // each other), a real target named twice is a mistake.
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < targets.Length; i++)
+        {
+            var count = seen[targets[i]] = seen.GetValueOrDefault(targets[i]) + 1;
+            if (count > 1 && !TestCases.SimulatedTarget.Is(targets[i]))
+            {
+                return Fail($"'{targets[i]}' is given {count} times: one device is examined once (several simulators of one profile are sim:<profile> given several times)");
+            }
+
+            targets[i] = count > 1 ? $"{targets[i]}#{count}" : targets[i];
         }
 
         var parameters = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)

@@ -8,7 +8,7 @@ namespace ConformityLab.Runs;
 
 /// <summary>
 /// <c>run.json</c>: the run record as JSON. It is written atomically (temp file, then rename) at
-/// the start with every planned case, after each case, and at the end, so an interrupted run is
+/// the start with every planned case, as cases end (at most once a second), and at the end, so an interrupted run is
 /// still readable and never half-written.
 /// </summary>
 public sealed class RunJsonSink : IRunSink

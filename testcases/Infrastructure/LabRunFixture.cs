@@ -5,8 +5,9 @@ namespace ConformityLab.TestCases;
 /// <summary>
 /// The run around every case of this assembly, however it is run (<c>dotnet test</c> or
 /// <c>conformitylab certify</c>): the planned cases of every device are written to
-/// <c>run.json</c> before the first case runs, run.json is rewritten after each case, and at the
-/// end come junit.xml, allure-results/ and each device's byte transcript.
+/// <c>run.json</c> before the first case runs, run.json is rewritten as cases end (at most once a
+/// second, whatever the number of devices), and at the end come junit.xml, allure-results/ and
+/// each device's byte transcript.
 /// </summary>
 [SetUpFixture]
 public sealed class LabRunFixture
@@ -34,8 +35,22 @@ public sealed class LabRunFixture
         TestContext.Progress.WriteLine($"ConformityLab: plan '{settings.Plan}' on {string.Join(", ", settings.Duts)}: {run.Devices[0].Cases.Count} cases each; run folder {_out}");
     }
 
-    /// <summary>Rewrites run.json with every result so far (called by each case as it ends).</summary>
-    public static async Task CaseFinishedAsync()
+    /// <summary>run.json is rewritten at most this often while cases run (and at once at the end).</summary>
+    public static readonly TimeSpan RewriteInterval = TimeSpan.FromSeconds(1);
+
+    private static readonly CoalescedWrite Rewrite = new(RewriteAsync, RewriteInterval);
+
+    /// <summary>
+    /// Asks for run.json to be rewritten with every result so far (each case calls it as it ends):
+    /// within <see cref="RewriteInterval"/>, once for all the cases that ended meanwhile.
+    /// </summary>
+    public static Task CaseFinishedAsync()
+    {
+        Rewrite.Request();
+        return Task.CompletedTask;
+    }
+
+    private static async Task RewriteAsync()
     {
         await Gate.WaitAsync();
         try

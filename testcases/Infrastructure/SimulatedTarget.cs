@@ -32,7 +32,8 @@ public sealed class SimulatedTarget : IAsyncDisposable
     /// <exception cref="FileNotFoundException">No such profile.</exception>
     public static async Task<SimulatedTarget> StartAsync(string text, CancellationToken cancellationToken)
     {
-        var profile = Is(text) ? text[Scheme.Length..] : text;
+        // 'sim:<profile>#<n>' is the n-th simulator of one profile in a run (a lot of clones).
+        var profile = (Is(text) ? text[Scheme.Length..] : text).Split('#')[0];
         var sim = new SimulatedTarget();
         try
         {
