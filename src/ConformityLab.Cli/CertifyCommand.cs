@@ -201,7 +201,7 @@ internal static class CertifyCommand
             ? ExitCodes.For(overall, statement)
             : ExitCodes.CouldNotRun));
 
-    private static void Summary(JsonElement run, string folder, bool completed)
+    internal static void Summary(JsonElement run, string folder, bool completed)
     {
         var table = new Table().Border(TableBorder.Rounded).AddColumn(new TableColumn("device").NoWrap()).AddColumn("verdict").AddColumn("conformity")
             .AddColumn("pass").AddColumn("fail").AddColumn("inconc").AddColumn("none").AddColumn("error").AddColumn("failing cases / error").AddColumn("report");

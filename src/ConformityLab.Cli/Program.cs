@@ -23,6 +23,7 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     DbCommand.Create(),
     TriageCommand.Triage(),
     TriageCommand.Lot(),
+    ShowCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
