@@ -124,7 +124,7 @@ public class CertifyTests
     /// <summary>Runs the real Allure 3 generator (npm 'allure', installed by .ci/setup) and returns its summary.json.</summary>
     internal static async Task<JsonElement> AllureSummaryAsync(string results)
     {
-        var allure = Environment.GetEnvironmentVariable("CONFORMITYLAB_ALLURE") is { Length: > 0 } configured ? configured : FindInRepository();
+        var allure = Environment.GetEnvironmentVariable("CONFORMITYLAB_ALLURE") is { Length: > 0 } configured ? configured : Path.Combine(ConformityLab.TestSupport.RepositoryRoot.TryFind() ?? ".", ".tools", "allure", "node_modules", ".bin", "allure");
         Assert.That(File.Exists(allure), Is.True, $"the Allure generator is not installed at {allure}: run .ci/setup");
         var report = Path.Combine(Path.GetTempPath(), $"allure-report-{Guid.NewGuid():N}");
         var info = new ProcessStartInfo(allure) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -143,14 +143,4 @@ public class CertifyTests
         return summary;
     }
 
-    private static string FindInRepository()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ConformityLab.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? ".", ".tools", "allure", "node_modules", ".bin", "allure");
-    }
 }

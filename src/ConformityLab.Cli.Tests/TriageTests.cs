@@ -62,6 +62,19 @@ public sealed class TriageTests
                 Assert.That(text, Does.Contain("Annex A. Evidence files").And.Contain("run/run.json"));
             }
 
+            // The evidence digest is that of the list as sha256sum writes it, and sha256sum -c checks the same files.
+            var list = string.Concat(manifest.RootElement.GetProperty("evidence").EnumerateArray().Select(f => $"{f.GetProperty("sha256").GetString()}  {f.GetProperty("path").GetString()}\n"));
+            Assert.That(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(list))), Is.EqualTo(digest));
+            var listFile = Path.Combine(work, "evidence.sha256");
+            await File.WriteAllTextAsync(listFile, list);
+            var check = new System.Diagnostics.ProcessStartInfo("sha256sum", ["-c", "--quiet", listFile]) { WorkingDirectory = lot, RedirectStandardOutput = true, RedirectStandardError = true };
+            using (var sha256sum = System.Diagnostics.Process.Start(check)!)
+            {
+                var said = await sha256sum.StandardOutput.ReadToEndAsync() + await sha256sum.StandardError.ReadToEndAsync();
+                await sha256sum.WaitForExitAsync();
+                Assert.That(sha256sum.ExitCode, Is.Zero, said);
+            }
+
             var pub = Path.Combine(work, "keys", "customs-lab.pub");
             var ok = await Cli.RunAsync("lot", "verify", lot, "--key", pub);
             Assert.That(ok.ExitCode, Is.Zero, ok.Stdout + ok.Stderr);

@@ -60,6 +60,7 @@ internal static class CertifyCommand
 
         // One device is one target: a simulated profile named twice is two simulators (clones of
         // each other), a real target named twice is a mistake.
+        targets = [.. targets];
         var seen = new Dictionary<string, int>(StringComparer.Ordinal);
         for (var i = 0; i < targets.Length; i++)
         {

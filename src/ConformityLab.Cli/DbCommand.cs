@@ -321,7 +321,7 @@ internal static class DbCommand
         var command = new Command("serve", "Serve the REST API (/api/v1), the consumer page (/verify, which the reports' QR codes open), /health, and the OpenAPI document (/openapi/v1.json, browsable at /scalar); Ctrl-C stops it") { urls, db };
         command.SetAction(async (parse, ct) =>
         {
-            var target = parse.GetValue(db) ?? TestCases.LabSettings.Configuration([])["Database:Connection"] ?? ReferenceDatabase.DefaultPath;
+            var target = Configured(parse.GetValue(db)) ?? ReferenceDatabase.DefaultPath;
             try
             {
                 // Opening it first gives a clear error (and applies migrations) before anything listens.
@@ -344,9 +344,12 @@ internal static class DbCommand
         return command;
     }
 
+    /// <summary>The database a command names: <c>--db</c>, else the setting <c>Database:Connection</c>, else null.</summary>
+    internal static string? Configured(string? given) => given ?? TestCases.LabSettings.Configuration([])["Database:Connection"];
+
     private static async Task<int> WithDatabaseAsync(string? connection, Func<ReferenceDatabase, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
-        var target = connection ?? TestCases.LabSettings.Configuration([])["Database:Connection"] ?? ReferenceDatabase.DefaultPath;
+        var target = Configured(connection) ?? ReferenceDatabase.DefaultPath;
         try
         {
             await using var database = await ReferenceDatabase.OpenAsync(target, null, cancellationToken).ConfigureAwait(false);

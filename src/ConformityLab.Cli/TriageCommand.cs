@@ -118,10 +118,10 @@ internal static class TriageCommand
             renderer.Render(report, pdf);
         }
 
-        var manifest = new LotManifest(Schema, custody, database, evidence, digest, new LotReportFile(ReportFile, await Sha256Async(pdfPath, cancellationToken).ConfigureAwait(false)), null);
+        var manifest = new LotManifest(Schema, custody, database, evidence, digest, new LotReportFile(ReportFile, await Runs.RunJsonSink.HashFileAsync(pdfPath, cancellationToken).ConfigureAwait(false)), null);
         if (key is not null)
         {
-            manifest = manifest with { Signature = new RecordSignature("Ed25519", key.Public.KeyId, Convert.ToBase64String(key.Sign(Canonical(manifest)))) };
+            manifest = manifest with { Signature = RecordSignature.Sign(key, Canonical(manifest)) };
         }
 
         await File.WriteAllTextAsync(Path.Combine(outDir, ManifestFile), JsonSerializer.Serialize(manifest, Json), CancellationToken.None).ConfigureAwait(false);
@@ -134,7 +134,7 @@ internal static class TriageCommand
     /// <summary>Every IMEI's flags from the reference database, or none when no database is given or found.</summary>
     private static async Task<(string? Description, IReadOnlyDictionary<string, IReadOnlyList<(string, string)>>? Flags)> AskDatabaseAsync(string? db, RunFile run, CancellationToken cancellationToken)
     {
-        var target = db ?? TestCases.LabSettings.Configuration([])["Database:Connection"] ?? (File.Exists(ReferenceDatabase.DefaultPath) ? ReferenceDatabase.DefaultPath : null);
+        var target = DbCommand.Configured(db) ?? (File.Exists(ReferenceDatabase.DefaultPath) ? ReferenceDatabase.DefaultPath : null);
         if (target is null)
         {
             Console.Error.WriteLine($"conformitylab: no reference database (--db, or {ReferenceDatabase.DefaultPath}): the IMEIs are not checked against the stolen list, the TAC allocations or the lab records");
@@ -243,7 +243,7 @@ internal static class TriageCommand
 
         if (key is not null)
         {
-            var signed = manifest.Signature is { Alg: "Ed25519" } signature && signature.KeyId == key.KeyId && TryBase64(signature.Value) is { } value && key.Verify(Canonical(manifest with { Signature = null }), value);
+            var signed = manifest.Signature is { } signature && signature.KeyId == key.KeyId && signature.Verifies(Canonical(manifest), key);
             if (!signed)
             {
                 problems.Add(new EvidenceProblem(ManifestFile, manifest.Signature is null ? "unsigned, and --key asks for a signature" : $"its signature does not verify with the key {key.KeyId}: the manifest was rewritten, or another key signed it"));
@@ -255,7 +255,7 @@ internal static class TriageCommand
         {
             problems.Add(new EvidenceProblem(manifest.Report.Path, "missing"));
         }
-        else if (await Sha256Async(pdf, cancellationToken).ConfigureAwait(false) != manifest.Report.Sha256)
+        else if (await Runs.RunJsonSink.HashFileAsync(pdf, cancellationToken).ConfigureAwait(false) != manifest.Report.Sha256)
         {
             problems.Add(new EvidenceProblem(manifest.Report.Path, "changed after it was issued"));
         }
@@ -273,24 +273,6 @@ internal static class TriageCommand
 
     /// <summary>The RFC 8785 bytes of a manifest without its signature: what the signature covers.</summary>
     private static byte[] Canonical(LotManifest manifest) => Jcs.Canonicalize(JsonSerializer.SerializeToElement(manifest with { Signature = null }, Json));
-
-    private static byte[]? TryBase64(string text)
-    {
-        try
-        {
-            return Convert.FromBase64String(text);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
-
-    private static async Task<string> Sha256Async(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(await System.Security.Cryptography.SHA256.HashDataAsync(stream, cancellationToken).ConfigureAwait(false));
-    }
 
     private static int Fail(string message)
     {

@@ -84,4 +84,20 @@ public sealed record RecordAmendment(string OriginalReportId, string OriginalRec
 public sealed record RecordSignature(
     [property: JsonPropertyName("alg")] string Alg,
     [property: JsonPropertyName("keyId")] string KeyId,
-    [property: JsonPropertyName("value")] string Value);
+    [property: JsonPropertyName("value")] string Value)
+{
+    /// <summary>The Ed25519 signature of <paramref name="message"/> by <paramref name="key"/>.</summary>
+    public static RecordSignature Sign(LabSigningKey key, ReadOnlySpan<byte> message) => new("Ed25519", key.Public.KeyId, Convert.ToBase64String(key.Sign(message)));
+
+    /// <summary>Whether this is an Ed25519 signature of <paramref name="message"/> by <paramref name="key"/> (a value that is not base64 is no signature).</summary>
+    public bool Verifies(ReadOnlySpan<byte> message, LabPublicKey key)
+    {
+        if (Alg != "Ed25519")
+        {
+            return false;
+        }
+
+        var value = new byte[(Value.Length * 3 / 4) + 3];
+        return Convert.TryFromBase64String(Value, value, out var written) && key.Verify(message, value.AsSpan(0, written));
+    }
+}

@@ -46,7 +46,7 @@ public static class RecordEnvelope
     /// <summary>The envelope's text, signed with <paramref name="key"/>, or unsigned when it is null.</summary>
     public static string Write(CertificationRecord record, LabSigningKey? key)
     {
-        RecordSignature? signature = key is null ? null : new("Ed25519", key.Public.KeyId, Convert.ToBase64String(key.Sign(CanonicalBytes(record))));
+        var signature = key is null ? null : RecordSignature.Sign(key, CanonicalBytes(record));
         return JsonSerializer.Serialize(new { record, signature }, Options) + "\n";
     }
 }

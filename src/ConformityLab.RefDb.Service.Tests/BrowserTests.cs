@@ -26,17 +26,6 @@ public sealed class BrowserTests
     private string _base = null!;
     private string _profile = null!;
 
-    private static string Repository()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ConformityLab.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("the repository is not above the test's directory");
-    }
-
     [OneTimeSetUp]
     public async Task SetUp()
     {
@@ -44,7 +33,7 @@ public sealed class BrowserTests
         _fixture = await ServiceFixture.CreateAsync();
         await using (var db = await ReferenceDatabase.OpenAsync(_fixture.Database))
         {
-            var sample = Path.Combine(Repository(), "docs", "sample-report");
+            var sample = Path.Combine(RepositoryRoot.Find(), "docs", "sample-report");
             await db.AddLabAsync("ConformityLab demonstration laboratory", Records.LabPublicKey.FromPem(await File.ReadAllTextAsync(Path.Combine(sample, "sample-lab.pub"))), null, new DateOnly(2026, 1, 1), null, CancellationToken.None);
             await db.IngestAsync(await File.ReadAllTextAsync(Path.Combine(sample, "record.json")), CancellationToken.None);
         }
@@ -118,7 +107,7 @@ public sealed class BrowserTests
     public async Task QrCodeOfARealReport_OpensItsRecord(string size, int width, int height)
     {
         var png = Path.Combine(_profile, $"page-{size}");
-        var (render, renderOutput) = await Processes.RunAsync("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", Path.Combine(Repository(), "docs", "sample-report", "report.pdf"), png);
+        var (render, renderOutput) = await Processes.RunAsync("pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", "-singlefile", Path.Combine(RepositoryRoot.Find(), "docs", "sample-report", "report.pdf"), png);
         Assert.That(render, Is.Zero, renderOutput);
         var (decode, url) = await Processes.RunAsync("zbarimg", "-q", "--raw", png + ".png");
         Assert.That(decode, Is.Zero, url);

@@ -72,13 +72,11 @@ public sealed class RequestLog : BackgroundService
                     Write(json, entry);
                     if (Interlocked.Exchange(ref _dropped, 0) is > 0 and var dropped)
                     {
-                        json.WriteStartObject();
-                        json.WriteString("time", DateTimeOffset.UtcNow);
-                        json.WriteNumber("droppedRequestLines", dropped);
-                        json.WriteEndObject();
-                        json.Flush();
-                        buffer.Write("\n"u8);
-                        json.Reset();
+                        Line(json, w =>
+                        {
+                            w.WriteString("time", DateTimeOffset.UtcNow);
+                            w.WriteNumber("droppedRequestLines", dropped);
+                        });
                     }
 
                     if (buffer.WrittenCount > 60 * 1024)
@@ -105,14 +103,20 @@ public sealed class RequestLog : BackgroundService
         await _output.WriteAsync(buffer.WrittenMemory, CancellationToken.None).ConfigureAwait(false);
         await _output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
 
-        void Write(Utf8JsonWriter writer, in RequestLogEntry e)
+        void Write(Utf8JsonWriter writer, RequestLogEntry e) => Line(writer, w =>
+        {
+            w.WriteString("time", e.Time);
+            w.WriteString("method", e.Method);
+            w.WriteString("route", e.Route);
+            w.WriteNumber("status", e.Status);
+            w.WriteNumber("ms", Math.Round(e.ElapsedMs, 2));
+        });
+
+        // One JSON object and a line feed into the buffer.
+        void Line(Utf8JsonWriter writer, Action<Utf8JsonWriter> members)
         {
             writer.WriteStartObject();
-            writer.WriteString("time", e.Time);
-            writer.WriteString("method", e.Method);
-            writer.WriteString("route", e.Route);
-            writer.WriteNumber("status", e.Status);
-            writer.WriteNumber("ms", Math.Round(e.ElapsedMs, 2));
+            members(writer);
             writer.WriteEndObject();
             writer.Flush();
             buffer.Write("\n"u8);

@@ -41,11 +41,11 @@ public sealed partial class ReferenceDatabase
 {
     /// <summary>A TAC's record in the GSMA TAC database, or null.</summary>
     public async Task<IReadOnlyDictionary<string, string?>?> TacAsync(string tac, CancellationToken cancellationToken) =>
-        (await ByKeyAsync([("SELECT t.tac, t.manufacturer, t.model, t.bands, t.allocation_date, t.device_type FROM {keys} JOIN tac t ON t.tac = {key}", [tac])], cancellationToken).ConfigureAwait(false))[0][tac].FirstOrDefault();
+        (await ByKeyAsync([(TacByKey, [tac])], cancellationToken).ConfigureAwait(false))[0][tac].FirstOrDefault();
 
     /// <summary>The certified model of a TAC (the newest lab record of it), or null.</summary>
     public async Task<IReadOnlyDictionary<string, string?>?> CertifiedModelAsync(string tac, CancellationToken cancellationToken) =>
-        (await ByKeyAsync([("SELECT c.tac, c.manufacturer, c.model, c.certificate_id, c.conformity, c.lab, c.issued FROM {keys} JOIN certified_models c ON c.tac = {key}", [tac])], cancellationToken).ConfigureAwait(false))[0][tac].FirstOrDefault();
+        (await ByKeyAsync([(CertifiedByKey, [tac])], cancellationToken).ConfigureAwait(false))[0][tac].FirstOrDefault();
 
     /// <summary>A stored record with its verification as it stands now, or null when no record has that id.</summary>
     public async Task<RecordLookup?> RecordAsync(string recordId, CancellationToken cancellationToken)
@@ -62,7 +62,7 @@ public sealed partial class ReferenceDatabase
 
         var envelope = (string)row[1]!;
         var file = RecordFile.Parse(envelope);
-        var valid = file.Signature is { Alg: "Ed25519" } signature && TryBase64(signature.Value) is { } value && LabPublicKey.FromPem((string)row[10]!).Verify(file.Canonical, value);
+        var valid = file.Signature?.Verifies(file.Canonical, LabPublicKey.FromPem((string)row[10]!)) == true;
         return new RecordLookup(
             (string)row[0]!, envelope, (string)row[2]!, (string)row[3]!, (string)row[4]!, row[5] as string, row[6] as string, row[7] as string, (string)row[8]!, (string)row[9]!,
             valid, row[11] as string, RecordEnvelope.QrDigest(file.Record), row[12] is null ? null : Convert.ToInt64(row[12], CultureInfo.InvariantCulture), row[13] as string);
@@ -101,16 +101,4 @@ public sealed partial class ReferenceDatabase
         await ScalarAsync("SELECT t.lab FROM lab_tokens t JOIN labs l ON l.name = t.lab WHERE t.token_sha256 = @h AND (l.revoked_from IS NULL OR l.revoked_from > @today)", cancellationToken, null, ("h", TokenHash(token)), ("today", Now()[..10])).ConfigureAwait(false) as string;
 
     private static string TokenHash(string token) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(token)));
-
-    private static byte[]? TryBase64(string text)
-    {
-        try
-        {
-            return Convert.FromBase64String(text);
-        }
-        catch (FormatException)
-        {
-            return null;
-        }
-    }
 }

@@ -27,6 +27,12 @@ public sealed record ImeiStatus(
 
 public sealed partial class ReferenceDatabase
 {
+    /// <summary>A TAC's GSMA record, by TAC (a query of <see cref="ByKeyAsync"/>).</summary>
+    private const string TacByKey = "SELECT t.tac, t.manufacturer, t.model, t.bands, t.allocation_date, t.device_type FROM {keys} JOIN tac t ON t.tac = {key}";
+
+    /// <summary>A TAC's certified model, by TAC (a query of <see cref="ByKeyAsync"/>).</summary>
+    private const string CertifiedByKey = "SELECT c.tac, c.manufacturer, c.model, c.certificate_id, c.conformity, c.lab, c.issued FROM {keys} JOIN certified_models c ON c.tac = {key}";
+
     /// <summary>The most IMEIs one status call answers.</summary>
     public const int MaxBatch = 1000;
 
@@ -45,10 +51,10 @@ public sealed partial class ReferenceDatabase
         var found = await ByKeyAsync(
             [
                 ("SELECT i.list, i.source, i.imported FROM {keys} JOIN imports i ON i.list = {key} WHERE i.id = (SELECT MAX(m.id) FROM imports m WHERE m.list = i.list)", ListKind.All.Select(k => k.Name).ToList()),
-                ("SELECT t.tac, t.manufacturer, t.model, t.bands, t.allocation_date, t.device_type FROM {keys} JOIN tac t ON t.tac = {key}", tacs),
+                (TacByKey, tacs),
                 ("SELECT s.imei, s.raw, s.reporting_date, s.status, s.country, s.party, s.case_ref, s.make, s.model FROM {keys} JOIN stolen s ON s.imei = {key}", keys),
                 ("SELECT g.imei, g.make, g.model, g.status, g.model_number, g.brand_name, g.device_type, g.radio_interface, g.device_id FROM {keys} JOIN registration g ON g.imei = {key}", keys),
-                ("SELECT c.tac, c.manufacturer, c.model, c.certificate_id, c.conformity, c.lab, c.issued FROM {keys} JOIN certified_models c ON c.tac = {key}", tacs),
+                (CertifiedByKey, tacs),
                 ("SELECT i.imei, r.record_id AS \"recordId\", r.report_id AS \"reportId\", r.lab, r.status, r.conformity, r.issued, r.model FROM {keys} JOIN record_imeis i ON i.imei = {key} JOIN records r ON r.record_id = i.record_id WHERE NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.record_id) ORDER BY r.issued", keys),
             ],
             cancellationToken).ConfigureAwait(false);

@@ -25,7 +25,7 @@ public static partial class ServeLoadBench
         var rows = int.Parse(Arg("--rows") ?? "1000000", CultureInfo.InvariantCulture);
         var seconds = int.Parse(Arg("--seconds") ?? "10", CultureInfo.InvariantCulture);
         var connections = int.Parse(Arg("--connections") ?? "32", CultureInfo.InvariantCulture);
-        var repo = Repository();
+        var repo = ConformityLab.TestSupport.RepositoryRoot.Find();
         var dir = Directory.CreateTempSubdirectory("cl-serve-load-").FullName;
         try
         {
@@ -156,17 +156,6 @@ public static partial class ServeLoadBench
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string Repository()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ConformityLab.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("run the benchmark from the repository");
     }
 
     private static string? Match(Regex regex, string text) => regex.Match(text) is { Success: true } m ? m.Groups[1].Value : null;
