@@ -126,7 +126,8 @@ internal static class CertifyCommand
         parameters["dut"] = string.Join(';', targets);
         Stderr.WriteLine($"conformitylab: plan '{settings.Plan}' on {targets.Length} device(s), {CaseCatalog.Planned(settings.Plan).Count} cases each; run folder {folder}");
 
-        var completed = await RunPlanAsync(settings.Plan, parameters, targets.Length, TimeSpan.FromSeconds(runTimeout), cancellationToken).ConfigureAwait(false);
+        var progress = new RunProgress(targets, CaseCatalog.Planned(settings.Plan).Count, TimeProvider.System);
+        var completed = await RunPlanAsync(settings.Plan, parameters, progress, TimeSpan.FromSeconds(runTimeout), cancellationToken).ConfigureAwait(false);
         var path = Path.Combine(folder, RunJsonSink.FileName);
         if (!File.Exists(path))
         {
@@ -149,8 +150,9 @@ internal static class CertifyCommand
     /// device session is closed, run.json is rewritten as 'interrupted', and this returns false
     /// within seconds, without waiting for cases that are still talking to devices.
     /// </summary>
-    private static async Task<bool> RunPlanAsync(string plan, Dictionary<string, string> parameters, int devices, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<bool> RunPlanAsync(string plan, Dictionary<string, string> parameters, RunProgress progress, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var devices = progress.Snapshot().Count;
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         var settings = new Dictionary<string, object>
         {
@@ -158,8 +160,12 @@ internal static class CertifyCommand
             [FrameworkPackageSettings.NumberOfTestWorkers] = Math.Clamp(devices * 2, 2, 32),
         };
         runner.Load(typeof(DeviceCase).Assembly, settings);
-        runner.RunAsync(new Listener(), TestFilter.FromXml($"<filter><cat>{System.Security.SecurityElement.Escape(plan)}</cat></filter>"));
-        var completion = Task.Run(() => runner.WaitForCompletion(Timeout.Infinite), CancellationToken.None);
+        var display = ProgressDisplay.Start(progress, Stderr, ProgressDisplay.IsTerminal, devices);
+        await using var _ = display.ConfigureAwait(false);
+        runner.RunAsync(new Listener(progress, display), TestFilter.FromXml($"<filter><cat>{System.Security.SecurityElement.Escape(plan)}</cat></filter>"));
+        // NUnit's wait blocks its thread for the whole run: a thread of its own, not one of the
+        // thread pool's (two at start on two cores), which the devices' I/O needs.
+        var completion = Task.Factory.StartNew(() => runner.WaitForCompletion(Timeout.Infinite), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         try
         {
             await completion.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
@@ -167,6 +173,7 @@ internal static class CertifyCommand
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
+            await display.DisposeAsync().ConfigureAwait(false);
             var reason = e is TimeoutException ? $"the run did not finish within {timeout.TotalSeconds:0} s (--run-timeout)" : "stopped by a signal";
             Stderr.WriteLine($"conformitylab: {reason}; closing every device session and writing run.json as interrupted");
             await LabRunFixture.InterruptAsync(reason).WaitAsync(TimeSpan.FromSeconds(20), CancellationToken.None).ConfigureAwait(false);
@@ -231,7 +238,7 @@ internal static class CertifyCommand
             var why = d.GetProperty("cases").EnumerateArray().Where(c => c.GetProperty("verdict").GetString() is "fail" or "error").Concat(Undecided(d)).ToList();
             foreach (var c in why.Take(5))
             {
-                AnsiConsole.MarkupLine(Show.Text($"  {d.GetProperty("name").GetString()}: {c.GetProperty("id").GetString()} {c.GetProperty("title").GetString()}: {c.GetProperty("verdict").GetString()}, {c.GetProperty("reason").GetString() ?? "no reason given"}"));
+                AnsiConsole.MarkupLine(Show.Text($"  {d.GetProperty("name").GetString()}: {c.GetProperty("id").GetString()} {c.GetProperty("title").GetString()}: {c.GetProperty("verdict").GetString() ?? "not run"}, {c.GetProperty("reason").GetString() ?? "no reason given"}"));
             }
 
             if (why.Count > 5)
@@ -244,9 +251,12 @@ internal static class CertifyCommand
         AnsiConsole.MarkupLine(Show.Text($"overall {run.GetProperty("overall").GetString()} ({run.GetProperty("conformity").GetString()}) under {rule}{(completed ? string.Empty : "; the run did not complete")}; results in {folder}"));
     }
 
-    /// <summary>The normative cases that left a device undetermined: inconc, or not run.</summary>
+    /// <summary>
+    /// The normative cases that left a device undetermined: inconc, or not run (a null verdict).
+    /// A normative <c>none</c> (not applicable) weighs as a pass under the decision rule, so it is no reason.
+    /// </summary>
     private static IEnumerable<JsonElement> Undecided(JsonElement device) =>
-        device.GetProperty("cases").EnumerateArray().Where(c => c.GetProperty("role").GetString() == "normative" && c.GetProperty("verdict").GetString() is "inconc" or "none");
+        device.GetProperty("cases").EnumerateArray().Where(c => c.GetProperty("role").GetString() == "normative" && c.GetProperty("verdict").GetString() is "inconc" or null);
 
     private static string ReportPath(JsonElement device) =>
         Path.Combine(Reports.Pdf.ReportIssuer.DevicesFolder, device.GetProperty("name").GetString()!, Records.RecordVerifier.ReportFileName);
@@ -257,8 +267,8 @@ internal static class CertifyCommand
         return ExitCodes.CouldNotRun;
     }
 
-    /// <summary>Live progress: one stderr line per finished case, naming the device, the case and its verdict.</summary>
-    private sealed class Listener : ITestListener
+    /// <summary>Feeds the run's progress: each device's activity (NUnit messages from its session) and each case's verdict.</summary>
+    private sealed class Listener(RunProgress progress, ProgressDisplay display) : ITestListener
     {
         public void TestStarted(ITest test)
         {
@@ -280,7 +290,8 @@ internal static class CertifyCommand
                 _ => "none",
             };
             var dut = result.Test.Parent?.Arguments.FirstOrDefault() as string ?? "?";
-            Stderr.WriteLine($"  {RunWriter.DeviceName(dut),-28} {caseId,-8} {outcome,-7} {Show.Plain(FirstLine(result.Message))}");
+            var done = progress.CaseFinished(dut, outcome);
+            display.CaseFinished(dut, caseId, outcome, FirstLine(result.Message), done);
         }
 
         public void TestOutput(TestOutput output)
@@ -289,6 +300,10 @@ internal static class CertifyCommand
 
         public void SendMessage(TestMessage message)
         {
+            if (DeviceActivity.TryParse(message.Destination, message.Message, out var activity))
+            {
+                progress.Activity(activity!.Dut, activity.Probe, activity.Activity, activity.Step, activity.Total);
+            }
         }
 
         private static string FirstLine(string? message) => message?.Split('\n')[0].Trim() is { Length: > 0 } line ? (line.Length > 90 ? line[..90] + "…" : line) : string.Empty;

@@ -109,16 +109,18 @@ public sealed class ModemProfile
         return wildcard ?? Unknown;
     }
 
+    // Building a deserializer reflects over the profile type; one serves every parse (it is thread-safe).
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(HyphenatedNamingConvention.Instance)
+        .Build();
+
     /// <summary>Parses a profile from YAML text.</summary>
     /// <exception cref="InvalidDataException">The YAML is malformed or names an unknown field.</exception>
     public static ModemProfile Parse(string yaml, string source)
     {
-        var deserializer = new DeserializerBuilder()
-            .WithNamingConvention(HyphenatedNamingConvention.Instance)
-            .Build();
         try
         {
-            var profile = deserializer.Deserialize<ModemProfile>(yaml) ?? throw new InvalidDataException($"{source}: empty profile");
+            var profile = Deserializer.Deserialize<ModemProfile>(yaml) ?? throw new InvalidDataException($"{source}: empty profile");
             profile.Commands = new Dictionary<string, List<string>>(profile.Commands, StringComparer.OrdinalIgnoreCase);
             foreach (var step in profile.Commands.Values.SelectMany(s => s).Concat(profile.OnOpen).Concat(profile.Unknown))
             {

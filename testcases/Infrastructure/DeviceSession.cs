@@ -64,14 +64,16 @@ public sealed class DeviceSession : IAsyncDisposable
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(abort);
         bound.CancelAfter(timeout);
         var cancellationToken = bound.Token;
+        var activity = DeviceActivity.For(dut);
         try
         {
+            activity.Stage(SimulatedTarget.Is(dut) ? "starting the simulator" : "opening");
             session.Target = SimulatedTarget.Is(dut)
                 ? await session.StartSimulatorAsync(dut, cancellationToken).ConfigureAwait(false)
                 : DeviceTarget.TryParse(dut, out var target, out var error) ? target! : throw new InvalidOperationException(error);
             session.Transcript = new Transcript(session.Target.Text);
             var options = await settings.ToOptionsAsync(cancellationToken).ConfigureAwait(false);
-            var report = await ProbeRunner.RunAsync(session.Target, options, session.Transcript, null, cancellationToken).ConfigureAwait(false);
+            var report = await ProbeRunner.RunAsync(session.Target, options, session.Transcript, activity, cancellationToken).ConfigureAwait(false);
             session.Identification = report.Identity;
             session.Probes = report.Results;
         }

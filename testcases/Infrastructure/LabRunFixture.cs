@@ -32,6 +32,17 @@ public sealed class LabRunFixture
         _out = RunWriter.OutputFolder(settings, run);
         _run = run;
         await new RunJsonSink().WriteAsync(run, _out, CancellationToken.None);
+
+        // Every device's session opens now, all at once. NUnit runs an async case on a worker that
+        // blocks while the case waits, so had each session opened on its device's first case, the
+        // number of workers would bound how many devices probe at once: with 64 devices and 32
+        // workers, the second half only started when the first had finished. A case now waits on
+        // its own device alone.
+        foreach (var dut in settings.Duts)
+        {
+            _ = DeviceSessions.GetAsync(dut, settings.Probes, settings.DeviceTimeout);
+        }
+
         TestContext.Progress.WriteLine($"ConformityLab: plan '{settings.Plan}' on {string.Join(", ", settings.Duts)}: {run.Devices[0].Cases.Count} cases each; run folder {_out}");
     }
 
