@@ -24,6 +24,7 @@ var root = new RootCommand("ConformityLab: conformity assessment of phones and I
     TriageCommand.Triage(),
     TriageCommand.Lot(),
     ShowCommand.Create(),
+    DemoCommand.Create(),
 };
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

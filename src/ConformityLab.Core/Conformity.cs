@@ -136,6 +136,16 @@ public static class ExitCodes
             _ => Undetermined,
         };
 
+    /// <summary>What an exit code means, in a few words (for summaries and help).</summary>
+    public static string Describe(int code) => code switch
+    {
+        Conforms => "conforms",
+        NonConformity => "a non-conformity was found",
+        CouldNotRun => "a device could not be run, or bad input",
+        Undetermined => "conformity undetermined",
+        _ => "unknown",
+    };
+
     /// <summary>The exit code of several decisions (a batch): the most serious of them, in the order 2, 1, 3, 0.</summary>
     public static int For(IEnumerable<int> codes)
     {

@@ -13,7 +13,8 @@ namespace ConformityLab.RefDb.Service;
 /// page (<c>/verify</c>), <c>/health</c> and the OpenAPI document with a browsable page
 /// (<c>/scalar</c>). Settings: <c>Database:Connection</c> (a SQLite file or a PostgreSQL
 /// connection string; default <c>reports/refdb.sqlite</c>), <c>Service:RateLimit:PerSecond</c> and
-/// <c>Service:RateLimit:Burst</c> per client address on the public endpoints (0 turns it off), and
+/// <c>Service:RateLimit:Burst</c> per client address on the public endpoints (0 turns it off),
+/// <c>Service:RequestLog</c> (false: no request lines on stdout), and
 /// ASP.NET Core's own (<c>--urls</c>, <c>Logging:*</c>).
 /// </summary>
 public static class RefDbServer
@@ -53,7 +54,8 @@ public static class RefDbServer
         // Settings are read when the service starts, after every configuration source (a test's too) is in.
         builder.Services.AddSingleton(services => ServiceSettings.From(services.GetRequiredService<IConfiguration>()));
         builder.Services.AddSingleton(services => new DatabasePool(services.GetRequiredService<ServiceSettings>().Connection, Math.Max(4, Environment.ProcessorCount * 4)));
-        builder.Services.AddSingleton<RequestLog>();
+        // Service:RequestLog=false silences it (a short-lived server inside another command, such as the demo's).
+        builder.Services.AddSingleton(services => services.GetRequiredService<IConfiguration>().GetValue("Service:RequestLog", true) ? new RequestLog() : new RequestLog(Stream.Null));
         builder.Services.AddHostedService(services => services.GetRequiredService<RequestLog>());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
