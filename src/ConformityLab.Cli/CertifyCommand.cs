@@ -36,7 +36,7 @@ internal static class CertifyCommand
         var deviceTimeout = new Option<double>("--device-timeout") { Description = "The longest one device's probes may take, in seconds (0.1 to 86400); a device that takes longer gets 'error' on its cases, and the run goes on", DefaultValueFactory = _ => 600 };
         var signKey = new Option<string?>("--sign-key") { Description = "The lab's private key (from 'keys new'); each device's record.json is signed with it. Default: the setting Lab:SigningKeyPath; without one the records are unsigned" };
         var runTimeout = new Option<double>("--run-timeout") { Description = "The longest the whole run may take, in seconds; past it the run stops, run.json says 'interrupted', and the exit code is 2", DefaultValueFactory = _ => 3600 };
-        var command = new Command("certify", "Run a test plan on devices and write run.json, junit.xml, allure-results/ and transcripts")
+        var command = new Command("certify", HelpText.For("Run a test plan on devices and write run.json, junit.xml, allure-results/ and transcripts", "run.json (written before the first case and kept current), junit.xml, allure-results/, transcripts/, and devices/<name>/ with each device's report.pdf, record.json and transcript.jsonl, all in the run folder (--out, default ./reports/run-<id>); live progress on stderr, the summary on stdout"))
         {
             targets, plan, outDir, set, deviceTimeout, runTimeout, signKey, list,
         };

@@ -21,7 +21,7 @@ internal static class IdentifyCommand
         var timeout = new Option<double>("--timeout") { Description = "Each AT command's timeout in seconds (ADB commands have their own, 15 s)", DefaultValueFactory = _ => 3 };
         var transcript = new Option<string?>("--transcript") { Description = "Save every byte exchanged (JSON Lines) to this file, even when identification fails (one target only; use --out for several)" };
         var outDir = new Option<string?>("--out") { Description = "Write <device>.json and <device>.transcript.jsonl for every device into this folder" };
-        var command = new Command("identify", "Read devices' identities through every path they offer, and check their identifiers")
+        var command = new Command("identify", HelpText.For("Read devices' identities through every path they offer, and check their identifiers", "a table on stdout, or JSON with --json (an object for one target, an array for several); with --out, a JSON result and a byte transcript per device in that folder; --transcript keeps one device's bytes"))
         {
             targets, json, timeout, transcript, outDir,
         };

@@ -27,7 +27,7 @@ internal static partial class ProbeCommand
         var timeout = new Option<double>("--timeout") { Description = "Each AT command's timeout in seconds", DefaultValueFactory = _ => 3 };
         var transcript = new Option<string?>("--transcript") { Description = "Save every byte exchanged (JSON Lines) to this file" };
         var spec = new Option<string?>("--spec") { Description = "A JSON file with the sample's declared specification and the model's reference lists: {\"declared\": {\"ramGb\": 8, \"storageGb\": 256, \"chipset\": \"Snapdragon 8 Gen 2\", \"sarHeadWkg\": 0.99}, \"reference\": {\"allowedListeningPorts\": [], \"systemPackages\": []}, \"battery\": {\"maxChargingTemperatureC\": 45, \"maxCellVoltageMv\": 4450}}" };
-        var command = new Command("probe", "Run the probes (reprogrammable identifiers, hazardous behaviour, fake specifications, TAC database) on one device")
+        var command = new Command("probe", HelpText.For("Run the probes (reprogrammable identifiers, hazardous behaviour, fake specifications, TAC database) on one device", "a table on stdout, or JSON with --json; --transcript keeps every byte exchanged; a progress bar on stderr when it is a terminal"))
         {
             target, list, json, tacDb, allowIntrusive, sampleSeconds, sampleInterval, only, timeout, transcript, spec,
         };
