@@ -8,7 +8,7 @@ namespace ConformityLab.Benchmarks.Scale;
 
 /// <summary>
 /// How <c>identify</c> and <c>certify</c> scale with the lot: <c>dotnet run -c Release --project
-/// src/ConformityLab.Benchmarks -- scale [--modules 1,32,128,256] [--handsets 1,16,64]
+/// src/ConformityLab.Benchmarks -- scale [--modules 1,32,64,128,256] [--handsets 1,16,64]
 /// [--battery-seconds 6]</c>. The devices are served by this process, as a real lot is outside the
 /// lab: genuine Quectel EC25 modems on ptys, and genuine Pixel 8 handsets behind one isolated real adb
 /// server. Each run is a child process of the Release CLI under <c>/usr/bin/time</c>, so the figures
@@ -20,7 +20,18 @@ public static class ScaleBench
     {
         string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         static int[] Sizes(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
-        var modules = Sizes(Arg("--modules") ?? "1,32,128,256");
+        if (Arg("--hold") is { } hold)
+        {
+            // For tracing by hand: serve N modems, write their targets one a line to stdout, and hold them until stdin closes.
+            return await WithModemsAsync(int.Parse(hold, CultureInfo.InvariantCulture), Directory.CreateTempSubdirectory("cl-scale-").FullName, async targets =>
+            {
+                targets.ToList().ForEach(Console.WriteLine);
+                await Console.In.ReadToEndAsync();
+                return 0;
+            });
+        }
+
+        var modules = Sizes(Arg("--modules") ?? "1,32,64,128,256");
         var handsets = Sizes(Arg("--handsets") ?? "1,16,64");
         var battery = Arg("--battery-seconds") ?? "6";
         var repo = TestSupport.RepositoryRoot.Find();
