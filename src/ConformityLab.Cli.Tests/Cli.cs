@@ -25,13 +25,16 @@ internal static class Cli
         return info;
     }
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(StartInfo(args), TimeSpan.FromSeconds(90));
+
+    /// <summary>Runs a prepared start (its environment set by the caller), bounded by <paramref name="timeout"/>.</summary>
+    public static async Task<Result> RunAsync(ProcessStartInfo info, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
-        using var process = Process.Start(StartInfo(args))!;
+        using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var cts = new CancellationTokenSource(timeout);
         await process.WaitForExitAsync(cts.Token);
         return new Result(process.ExitCode, await stdout, await stderr, watch.Elapsed);
     }

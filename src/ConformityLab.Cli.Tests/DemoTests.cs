@@ -128,16 +128,10 @@ public sealed class DemoTests
     private static List<int> AdbServerPids() =>
         Process.GetProcessesByName("adb").Select(p => p.Id).ToList();
 
-    private static async Task<Cli.Result> RunAsync(string tmp, params string[] args)
+    private static Task<Cli.Result> RunAsync(string tmp, params string[] args)
     {
         var info = Cli.StartInfo(args);
         info.Environment["TMPDIR"] = tmp;
-        var watch = Stopwatch.StartNew();
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(180));
-        await process.WaitForExitAsync(cts.Token);
-        return new Cli.Result(process.ExitCode, await stdout, await stderr, watch.Elapsed);
+        return Cli.RunAsync(info, TimeSpan.FromSeconds(180));
     }
 }

@@ -30,12 +30,12 @@ public sealed class LotFairnessTests
     public async Task AQuarterOfTheLotAnsweringSlowly_DelaysOnlyItself()
     {
         var alone = await CertifyAsync(["sim:quectel-ec25"]);
-        var aloneSpan = Spans(alone).Single().Value;
+        var aloneSpan = Spans(alone.Run, alone.Folder).Single().Value;
 
         // Six quick modules and two slow ones (every reply byte 12 ms after the last).
         string[] lot = [.. Enumerable.Repeat("sim:quectel-ec25", 6), "sim:slow-module", "sim:slow-module"];
         var mixed = await CertifyAsync(lot);
-        var spans = Spans(mixed);
+        var spans = Spans(mixed.Run, mixed.Folder);
         var slow = spans.Where(s => s.Key.StartsWith("sim:slow-module", StringComparison.Ordinal)).Select(s => s.Value).ToList();
         var quick = spans.Where(s => s.Key.StartsWith("sim:quectel-ec25", StringComparison.Ordinal)).Select(s => s.Value).ToList();
         Assert.That(slow, Has.Count.EqualTo(2));
@@ -56,7 +56,7 @@ public sealed class LotFairnessTests
         var watch = Stopwatch.StartNew();
         var runs = await Task.WhenAll(CertifyAsync(profiles, "20"), CertifyAsync(profiles, "20"));
         Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(150)), "both runs ended within the device timeout and the reports' time");
-        foreach (var run in runs)
+        foreach (var (run, _) in runs)
         {
             Assert.That(run.RootElement.GetProperty("status").GetString(), Is.EqualTo("finished"));
             foreach (var device in run.RootElement.GetProperty("devices").EnumerateArray())
@@ -68,9 +68,8 @@ public sealed class LotFairnessTests
     }
 
     /// <summary>Each device's session, from the first to the last byte of its transcript, by target.</summary>
-    private static Dictionary<string, (DateTimeOffset Start, DateTimeOffset End, TimeSpan Duration)> Spans(JsonDocument run)
+    private static Dictionary<string, (DateTimeOffset Start, DateTimeOffset End, TimeSpan Duration)> Spans(JsonDocument run, string folder)
     {
-        var folder = run.RootElement.GetProperty("folder").GetString()!;
         var spans = new Dictionary<string, (DateTimeOffset, DateTimeOffset, TimeSpan)>(StringComparer.Ordinal);
         foreach (var device in run.RootElement.GetProperty("devices").EnumerateArray())
         {
@@ -83,22 +82,16 @@ public sealed class LotFairnessTests
         return spans;
     }
 
-    /// <summary>certify --plan pretest on the targets; run.json with its folder added (as "folder").</summary>
-    private async Task<JsonDocument> CertifyAsync(string[] targets, string deviceTimeout = "60")
+    /// <summary>certify --plan pretest on the targets: its run.json and its run folder.</summary>
+    private async Task<(JsonDocument Run, string Folder)> CertifyAsync(string[] targets, string deviceTimeout = "60")
     {
         var outDir = Path.Combine(Path.GetTempPath(), $"fair-{Guid.NewGuid():N}");
         _folders.Add(outDir);
-        using var process = Process.Start(Cli.StartInfo(["certify", .. targets, "--plan", "pretest", "--out", outDir, "--device-timeout", deviceTimeout,
-            "--set", "Battery:SampleSeconds=2", "--set", "Battery:IntervalSeconds=1"]))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(150));
-        await process.WaitForExitAsync(cts.Token);
+        var result = await Cli.RunAsync(Cli.StartInfo(["certify", .. targets, "--plan", "pretest", "--out", outDir, "--device-timeout", deviceTimeout,
+            "--set", "Battery:SampleSeconds=2", "--set", "Battery:IntervalSeconds=1"]), TimeSpan.FromSeconds(150));
         var text = await File.ReadAllTextAsync(Path.Combine(outDir, "run.json"));
-        Assert.That(text, Is.Not.Empty, await stdout + await stderr);
-        var withFolder = System.Text.Json.Nodes.JsonNode.Parse(text)!.AsObject();
-        withFolder["folder"] = outDir;
-        TestContext.Out.WriteLine($"certify {string.Join(' ', targets.Take(3))}...: exit {process.ExitCode}, folder {outDir}");
-        return JsonDocument.Parse(withFolder.ToJsonString());
+        Assert.That(text, Is.Not.Empty, result.Stdout + result.Stderr);
+        TestContext.Out.WriteLine($"certify {string.Join(' ', targets.Take(3))}...: exit {result.ExitCode}, folder {outDir}");
+        return (JsonDocument.Parse(text), outDir);
     }
 }

@@ -248,8 +248,6 @@ internal static class DemoCommand
     /// <summary>The simulated bench: its modems on ptys, its handsets behind one isolated adb server; disposing it stops them all and writes their command logs.</summary>
     private sealed class DemoBench : IAsyncDisposable
     {
-        private static readonly JsonSerializerOptions LogJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
         private readonly string _logs;
         private readonly string _ptys = Directory.CreateTempSubdirectory("conformitylab-demo-").FullName;
         private readonly List<(string Profile, SimulatedModem Modem)> _modems = [];
@@ -300,7 +298,7 @@ internal static class DemoCommand
         {
             foreach (var (profile, modem) in _modems)
             {
-                var lines = modem.CommandLog.Select(c => JsonSerializer.Serialize(new { t = c.Time, command = c.Command, identifierWrite = c.IdentifierWrite, family = c.WriteFamily }, LogJson));
+                var lines = modem.CommandLog.Select(SimCommand.LogLine);
                 await File.WriteAllLinesAsync(Path.Combine(_logs, profile + ".jsonl"), lines, CancellationToken.None).ConfigureAwait(false);
                 modem.Dispose();
             }

@@ -43,14 +43,13 @@ internal sealed class ProgressDisplay : IAsyncDisposable
             return;
         }
 
-        var name = TestCases.RunWriter.DeviceName(dut);
         if (_perCase)
         {
-            _stderr.WriteLine($"  {name,-28} {caseId,-8} {verdict,-7} {Show.Plain(reason)}");
+            _stderr.WriteLine($"  {TestCases.RunWriter.DeviceName(dut),-28} {caseId,-8} {verdict,-7} {Show.Plain(reason)}");
         }
         else if (deviceDone && _progress.Snapshot().FirstOrDefault(d => d.Dut == dut) is { } state)
         {
-            _stderr.WriteLine($"  {name,-28} done: {string.Join(", ", RunProgress.Verdicts.Select((v, i) => $"{state.Counts[i]} {v}"))}");
+            _stderr.WriteLine($"  {state.Name,-28} done: {string.Join(", ", RunProgress.Verdicts.Select((v, i) => $"{state.Counts[i]} {v}"))}");
         }
     }
 

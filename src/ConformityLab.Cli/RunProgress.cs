@@ -14,6 +14,9 @@ internal sealed class RunProgress(IReadOnlyList<string> devices, int casesEach, 
     /// <summary>Verdict keywords in the order the display counts them.</summary>
     public static readonly string[] Verdicts = ["pass", "fail", "inconc", "none", "error"];
 
+    private static readonly int FailIndex = Array.IndexOf(Verdicts, "fail");
+    private static readonly int ErrorIndex = Array.IndexOf(Verdicts, "error");
+
     private readonly Lock _lock = new();
     private readonly DateTimeOffset _started = clock.GetUtcNow();
     private readonly Dictionary<string, Device> _devices = devices.ToDictionary(d => d, d => new Device(d, clock.GetUtcNow()), StringComparer.Ordinal);
@@ -23,12 +26,13 @@ internal sealed class RunProgress(IReadOnlyList<string> devices, int casesEach, 
 
     /// <summary>One device's state, as a snapshot.</summary>
     /// <param name="Dut">The device as configured.</param>
+    /// <param name="Name">Its provisional, file-safe name (the device has not said what it is yet).</param>
     /// <param name="Activity">What it is doing now.</param>
     /// <param name="Since">When it started doing it.</param>
     /// <param name="Counts">Its verdicts so far, in <see cref="Verdicts"/> order.</param>
     /// <param name="Step">Its probe steps done, when known.</param>
     /// <param name="Total">Its probe steps in all (0 before the probes start).</param>
-    public sealed record DeviceState(string Dut, string Activity, DateTimeOffset Since, IReadOnlyList<int> Counts, double Step, int Total)
+    public sealed record DeviceState(string Dut, string Name, string Activity, DateTimeOffset Since, IReadOnlyList<int> Counts, double Step, int Total)
     {
         /// <summary>Cases that have a verdict.</summary>
         public int Finished => Counts.Sum();
@@ -67,7 +71,7 @@ internal sealed class RunProgress(IReadOnlyList<string> devices, int casesEach, 
             }
 
             var index = Array.IndexOf(Verdicts, verdict);
-            d.Counts[index < 0 ? Array.IndexOf(Verdicts, "error") : index]++;
+            d.Counts[index < 0 ? ErrorIndex : index]++;
             var done = d.Counts.Sum() >= casesEach;
             if (d.Probe != "cases")
             {
@@ -84,7 +88,7 @@ internal sealed class RunProgress(IReadOnlyList<string> devices, int casesEach, 
     {
         lock (_lock)
         {
-            return devices.Select(dut => _devices[dut]).Select(d => new DeviceState(d.Dut, d.Activity, d.Since, [.. d.Counts], d.Step, d.Total)).ToList();
+            return devices.Select(dut => _devices[dut]).Select(d => new DeviceState(d.Dut, d.Name, d.Activity, d.Since, [.. d.Counts], d.Step, d.Total)).ToList();
         }
     }
 
@@ -92,7 +96,7 @@ internal sealed class RunProgress(IReadOnlyList<string> devices, int casesEach, 
     public static bool Done(DeviceState d, int casesEach) => d.Finished >= casesEach;
 
     /// <summary>Whether one of the device's cases failed or erred so far.</summary>
-    public static bool Failing(DeviceState d) => d.Counts[1] + d.Counts[4] > 0;
+    public static bool Failing(DeviceState d) => d.Counts[FailIndex] + d.Counts[ErrorIndex] > 0;
 
     /// <summary>
     /// One line for the whole run: devices done, running and failing, cases and cases per second,
@@ -108,7 +112,7 @@ internal sealed class RunProgress(IReadOnlyList<string> devices, int casesEach, 
         var line = string.Create(CultureInfo.InvariantCulture,
             $"{Elapsed(now - _started)} devices: {done} done, {states.Count - done} running, {states.Count(Failing)} with fail or error; cases {cases}/{states.Count * casesEach} ({cases / seconds:0.#}/s)");
         var slow = Slowest(states, now, slowest).ToList();
-        return slow.Count == 0 ? line : line + "; slowest: " + string.Join(", ", slow.Select(d => $"{TestCases.RunWriter.DeviceName(d.Dut)} {Show.Plain(d.Activity)} {Elapsed(now - d.Since)}"));
+        return slow.Count == 0 ? line : line + "; slowest: " + string.Join(", ", slow.Select(d => $"{d.Name} {Show.Plain(d.Activity)} {Elapsed(now - d.Since)}"));
     }
 
     /// <summary>The running devices longest on their current activity.</summary>
@@ -130,11 +134,11 @@ internal sealed class RunProgress(IReadOnlyList<string> devices, int casesEach, 
         {
             var activity = d.Total > 0 && d.Activity is not ("cases" or "done") ? $"{d.Activity} ({d.Step.ToString("0", CultureInfo.InvariantCulture)}/{d.Total})" : d.Activity;
             table.AddRow(
-                Show.Text(TestCases.RunWriter.DeviceName(d.Dut)),
+                Show.Text(d.Name),
                 Show.Text(activity.Length > 48 ? activity[..48] + "…" : activity),
                 Done(d, casesEach) ? string.Empty : Elapsed(now - d.Since),
                 $"{d.Finished}/{casesEach}",
-                string.Join(" ", d.Counts.Select((n, i) => (n, i)).Where(x => x.n > 0).Select(x => x.i is 1 or 4 ? $"[red]{x.n} {Verdicts[x.i]}[/]" : $"{x.n} {Verdicts[x.i]}")));
+                string.Join(" ", d.Counts.Select((n, i) => (n, i)).Where(x => x.n > 0).Select(x => x.i == FailIndex || x.i == ErrorIndex ? $"[red]{x.n} {Verdicts[x.i]}[/]" : $"{x.n} {Verdicts[x.i]}")));
         }
 
         var title = states.Count <= maxRows ? Show.Text(SummaryLine(0)) : Show.Text(SummaryLine(0) + $"; the {shown.Count} slowest running devices:");
@@ -146,6 +150,8 @@ internal sealed class RunProgress(IReadOnlyList<string> devices, int casesEach, 
     private sealed class Device(string dut, DateTimeOffset since)
     {
         public string Dut { get; } = dut;
+
+        public string Name { get; } = TestCases.RunWriter.DeviceName(dut);
 
         public string Probe { get; set; } = "waiting";
 

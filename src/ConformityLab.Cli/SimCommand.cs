@@ -27,6 +27,10 @@ internal static class SimCommand
         return command;
     }
 
+    /// <summary>A modem's received command as one JSON line of its command log (what the tests grep for <c>"identifierWrite":true</c>).</summary>
+    internal static string LogLine(Simulators.SimCommand c) =>
+        JsonSerializer.Serialize(new { t = c.Time, command = c.Command, identifierWrite = c.IdentifierWrite, family = c.WriteFamily }, LogJson);
+
     private static int List()
     {
         IReadOnlyList<ModemProfile> profiles;
@@ -86,7 +90,7 @@ internal static class SimCommand
         var writeLock = new Lock();
         sim.CommandReceived += c =>
         {
-            var line = JsonSerializer.Serialize(new { t = c.Time, command = c.Command, identifierWrite = c.IdentifierWrite, family = c.WriteFamily }, LogJson);
+            var line = LogLine(c);
             lock (writeLock)
             {
                 Console.Out.WriteLine(line);
