@@ -386,7 +386,7 @@ public sealed partial class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDis
     private static ScottPlot.Plot NewPlot()
     {
         var plot = new ScottPlot.Plot { ScaleFactor = 0.62f };
-        plot.Font.Set("DejaVu Sans");
+        plot.Font.Set(Composition.Fonts.ChartFamily);
         return plot;
     }
 

@@ -95,6 +95,23 @@ public sealed class ReportPdfTests
     }
 
     [Test]
+    public async Task TheFonts_AreCutDownToTheReportsCharacters_AndACharacterOutsideThemStillShows()
+    {
+        // DejaVu Sans, Sans Bold and Sans Mono whole weigh about 0.95 MB in every report.
+        var (_, plain) = await IssueAsync(RunFolders.CompleteLab, [new DeviceRun("EC25-4563", "serial:/dev/ttyUSB2", RunFolders.Identity("EC25", "861700031234563"), RunFolders.TypicalCases())]);
+        Assert.That(new FileInfo(plain[0].PdfPath).Length, Is.LessThan(400_000));
+
+        // A model name in Arabic (DejaVu has it; the cut-down faces do not): drawn from the whole face, and only this report embeds it.
+        var (_, arabic) = await IssueAsync(RunFolders.CompleteLab, [new DeviceRun("EC25-4563", "serial:/dev/ttyUSB2", RunFolders.Identity("EC25 \u0645\u0648\u062F\u0645", "861700031234563"), RunFolders.TypicalCases())]);
+        var (code, text) = await RunAsync("pdftotext", arabic[0].PdfPath, "-");
+        Assert.That(code, Is.Zero, text);
+        Assert.That(text, Does.Contain("\u0645").And.Not.Contain("U+0645"), "the Arabic letters are text, not code points");
+        (code, var fonts) = await RunAsync("pdffonts", arabic[0].PdfPath);
+        Assert.That(code, Is.Zero, fonts);
+        Assert.That(fonts.Split('\n').Count(l => l.Contains("+DejaVuSans ", StringComparison.Ordinal)), Is.EqualTo(2), "the cut-down face and, for the Arabic, the whole one:\n" + fonts);
+    }
+
+    [Test]
     public async Task QrCode_OnPageOne_DecodesToTheVerificationUrl_WithTheRecordsIdAndDigest()
     {
         var (_, issued) = await IssueAsync(RunFolders.CompleteLab, [new DeviceRun("EC25-4563", "serial:/dev/ttyUSB2", RunFolders.Identity("EC25", "861700031234563"), RunFolders.TypicalCases())], LabSigningKey.Create());

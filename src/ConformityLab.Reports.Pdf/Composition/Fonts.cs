@@ -18,22 +18,30 @@ public sealed class Fonts : IDisposable
     public const string DejaVuFolder = "/usr/share/fonts/truetype/dejavu";
 
     private readonly ConcurrentDictionary<int, SKTypeface?> _fallback = new();
+    private readonly SKTypeface _wholeRegular;
+    private readonly SKTypeface _wholeBold;
+    private readonly SKTypeface _wholeMono;
 
     private Fonts(SKTypeface regular, SKTypeface bold, SKTypeface mono)
     {
-        Regular = regular;
-        Bold = bold;
-        Mono = mono;
+        (_wholeRegular, _wholeBold, _wholeMono) = (regular, bold, mono);
+        var subsets = ReportFaces.Subsets(regular, bold, mono);
+        Regular = subsets?.Regular ?? regular;
+        Bold = subsets?.Bold ?? bold;
+        Mono = subsets?.Mono ?? mono;
     }
 
-    /// <summary>DejaVu Sans.</summary>
+    /// <summary>DejaVu Sans, cut down to the report's characters (<see cref="FontSubset.ReportCharacters"/>) where HarfBuzz can subset it.</summary>
     public SKTypeface Regular { get; }
 
-    /// <summary>DejaVu Sans Bold.</summary>
+    /// <summary>DejaVu Sans Bold, cut down likewise.</summary>
     public SKTypeface Bold { get; }
 
-    /// <summary>DejaVu Sans Mono, for identifiers, hashes and raw replies.</summary>
+    /// <summary>DejaVu Sans Mono, for identifiers, hashes and raw replies, cut down likewise.</summary>
     public SKTypeface Mono { get; }
+
+    /// <summary>The font family the charts ask ScottPlot for: the report's own faces, so that the charts and the text share one embedded font.</summary>
+    public static string ChartFamily => ReportFaces.ChartFamily;
 
     /// <summary>
     /// Loads DejaVu Sans, Sans Bold and Sans Mono. Each face is asked of the machine's font manager
@@ -64,6 +72,9 @@ public sealed class Fonts : IDisposable
 
     /// <summary>The face of a style.</summary>
     public SKTypeface Face(TextStyle style) => style.Mono ? Mono : style.Bold ? Bold : Regular;
+
+    /// <summary>The whole face of a style, for a character outside the cut-down one.</summary>
+    private SKTypeface Whole(TextStyle style) => style.Mono ? _wholeMono : style.Bold ? _wholeBold : _wholeRegular;
 
     /// <summary>
     /// Splits <paramref name="text"/> into runs that one typeface can draw: the style's face where
@@ -99,6 +110,11 @@ public sealed class Fonts : IDisposable
             {
                 Push(rune.ToString(), primary);
             }
+            else if (Whole(style) is var whole && !ReferenceEquals(whole, primary) && whole.ContainsGlyph(cp))
+            {
+                // Outside the report's characters but in DejaVu: the whole face, embedded only in a report that needs it.
+                Push(rune.ToString(), whole);
+            }
             else if (_fallback.GetOrAdd(cp, c => SKFontManager.Default.MatchCharacter(c)) is { } fallback && fallback.ContainsGlyph(cp))
             {
                 Push(rune.ToString(), fallback);
@@ -133,9 +149,10 @@ public sealed class Fonts : IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        Regular.Dispose();
-        Bold.Dispose();
-        Mono.Dispose();
+        // The cut-down faces are the process's (ReportFaces), shared by every renderer and by the charts.
+        _wholeRegular.Dispose();
+        _wholeBold.Dispose();
+        _wholeMono.Dispose();
         foreach (var face in _fallback.Values)
         {
             face?.Dispose();
@@ -157,4 +174,71 @@ public sealed record TextStyle(float Size = 9, bool Bold = false, bool Mono = fa
 
     /// <summary>The height of one line.</summary>
     public float LineHeight => Size * 1.32f;
+}
+
+/// <summary>
+/// The cut-down report faces, made once a process from the first faces loaded and never disposed
+/// (Skia embeds a font once per typeface object, so every report and every chart must draw with
+/// the same three), and the ScottPlot font resolver that hands them to the charts.
+/// </summary>
+internal static class ReportFaces
+{
+    /// <summary>The family name the resolver answers to.</summary>
+    private const string Family = "ConformityLab Report Sans";
+
+    private static readonly Lock Gate = new();
+    private static (SKTypeface Regular, SKTypeface Bold, SKTypeface Mono)? _subsets;
+    private static bool _tried;
+
+    /// <summary>The family the charts ask for: the cut-down faces when there are some, else DejaVu Sans from the machine.</summary>
+    public static string ChartFamily => _subsets is null ? "DejaVu Sans" : Family;
+
+    /// <summary>The cut-down faces, made on the first call from <paramref name="regular"/>, <paramref name="bold"/> and <paramref name="mono"/>; null when HarfBuzz cannot subset them.</summary>
+    public static (SKTypeface Regular, SKTypeface Bold, SKTypeface Mono)? Subsets(SKTypeface regular, SKTypeface bold, SKTypeface mono)
+    {
+        lock (Gate)
+        {
+            if (_tried)
+            {
+                return _subsets;
+            }
+
+            _tried = true;
+            if (Cut(regular) is { } r && Cut(bold) is { } b && Cut(mono) is { } m)
+            {
+                _subsets = (r, b, m);
+                ScottPlot.Fonts.FontResolvers.Insert(0, new Resolver());
+            }
+
+            return _subsets;
+        }
+    }
+
+    private static SKTypeface? Cut(SKTypeface face)
+    {
+        using var stream = face.OpenStream(out var index);
+        if (stream is null || index != 0)
+        {
+            return null;
+        }
+
+        var bytes = new byte[stream.Length];
+        if (stream.Read(bytes, bytes.Length) != bytes.Length || FontSubset.Subset(bytes, FontSubset.ReportCharacters) is not { } subset)
+        {
+            return null;
+        }
+
+        using var data = SKData.CreateCopy(subset);
+        return SKTypeface.FromData(data);
+    }
+
+    /// <summary>Answers ScottPlot's requests for <see cref="Family"/> with the cut-down faces (ScottPlot caches what it gets).</summary>
+    private sealed class Resolver : ScottPlot.IFontResolver
+    {
+        public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic) =>
+            fontName == Family && _subsets is { } faces ? (bold ? faces.Bold : faces.Regular) : null;
+
+        public SKTypeface? CreateTypeface(string fontName, ScottPlot.FontWeight weight, ScottPlot.FontSlant slant, ScottPlot.FontSpacing width) =>
+            CreateTypeface(fontName, weight >= ScottPlot.FontWeight.SemiBold, slant != ScottPlot.FontSlant.Upright);
+    }
 }
