@@ -23,6 +23,9 @@ public sealed record ListKind(string Name, string Table, IReadOnlyList<string> C
 
     /// <summary>The lists, by name.</summary>
     public static IReadOnlyList<ListKind> All { get; } = [Tac, Stolen, Registration];
+
+    /// <summary>The pairing list: IMEI and the keyed hash (hex) of the IMSI paired with it. Its parser hashes, so it is not among <see cref="All"/>'s plain lists.</summary>
+    public static ListKind Pairing { get; } = new("pairing", "pairings", ["imei", "imsi_hash"]);
 }
 
 /// <summary>A line a file's parser refused, with its number and why.</summary>

@@ -66,7 +66,7 @@ public sealed partial class ReferenceDatabase
     /// <summary>A list's rows in key order, as stored (for its content hash).</summary>
     internal async IAsyncEnumerable<string?[]> ListRowsAsync(ListKind kind, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = Command($"SELECT {string.Join(", ", kind.Columns)} FROM {kind.Table} ORDER BY {Ordinal(kind.Columns[0])}", null);
+        await using var command = Command($"SELECT {string.Join(", ", kind.Columns)} FROM {kind.Table} ORDER BY {Ordinal(kind.Columns[0])}{(kind == ListKind.Pairing ? ", " + Ordinal(kind.Columns[1]) : string.Empty)}", null);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -120,11 +120,12 @@ public sealed partial class ReferenceDatabase
     /// B-tree grows at its end), inside the caller's transaction. Microsoft.Data.Sqlite's command
     /// binds each parameter by name on every execution, which cost three quarters of the load.
     /// </summary>
-    internal Task SqliteBulkInsertAsync(string table, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken)
+    /// <remarks>With a <c>conflict</c> clause (what follows the VALUES: <c>ON CONFLICT ...</c>), the same path upserts.</remarks>
+    internal Task SqliteBulkInsertAsync(string table, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken, string conflict = "")
     {
         _ = tx; // the statement runs on the connection, inside the transaction the caller began
         var handle = ((SqliteConnection)Connection).Handle!;
-        var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(_ => "?"))})";
+        var sql = $"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ({string.Join(", ", columns.Select(_ => "?"))}) {conflict}";
         SqliteCheck(handle, SQLitePCL.raw.sqlite3_prepare_v2(handle, sql, out var statement));
         var utf8 = new byte[256];
         using (statement)

@@ -230,7 +230,7 @@ public sealed partial class ReferenceDatabase : INodeSource
     internal async Task<string?> MetaAsync(string key, CancellationToken cancellationToken) =>
         await ScalarAsync("SELECT value FROM meta WHERE key = @k", cancellationToken, null, ("k", key)).ConfigureAwait(false) as string;
 
-    private async Task<string> RequireMetaAsync(string key, CancellationToken cancellationToken) =>
+    internal async Task<string> RequireMetaAsync(string key, CancellationToken cancellationToken) =>
         await MetaAsync(key, cancellationToken).ConfigureAwait(false) ?? throw new RefDbException($"{Description} is not initialised: run 'conformitylab db init --db ...' first");
 
     private Task SetMetaAsync(string key, string value, DbTransaction tx, CancellationToken cancellationToken) =>

@@ -138,7 +138,7 @@ public sealed partial class ReferenceDatabase
         }
 
         // The lists: their content is the content their newest import logged.
-        foreach (var kind in ListKind.All)
+        foreach (var kind in ListKind.All.Append(ListKind.Pairing))
         {
             var last = importRows.LastOrDefault(r => (string)r[1]! == kind.Name);
             var rows = new List<string?[]>();

@@ -1,0 +1,172 @@
+using System.Buffers.Binary;
+using System.Data.Common;
+using System.Globalization;
+using Npgsql;
+
+namespace ConformityLab.RefDb;
+
+/// <summary>A span of days, up to and including <paramref name="To"/>, as the observations' month rows and day bitmasks select it.</summary>
+public readonly record struct DayWindow(DateOnly From, DateOnly To)
+{
+    /// <summary>The window of <paramref name="days"/> days ending on <paramref name="asOf"/>.</summary>
+    public static DayWindow Ending(DateOnly asOf, int days) => new(asOf.AddDays(1 - days), asOf);
+
+    /// <summary>Each month the window touches (yyyymm) with the mask of its days in the window.</summary>
+    public IReadOnlyList<(int Month, uint Mask)> Months()
+    {
+        var months = new List<(int, uint)>();
+        for (var d = From; d <= To; d = d.AddDays(1))
+        {
+            var month = d.Year * 100 + d.Month;
+            if (months.Count == 0 || months[^1].Item1 != month)
+            {
+                months.Add((month, 0));
+            }
+
+            months[^1] = (month, months[^1].Item2 | (1u << (d.Day - 1)));
+        }
+
+        return months;
+    }
+
+    /// <summary>The SQL predicate on an observations alias: its month is in the window and one of its days is. Only integers this type computed are inlined.</summary>
+    public string Predicate(string alias)
+    {
+        var months = Months();
+        var cases = string.Join(' ', months.Select(m => string.Create(CultureInfo.InvariantCulture, $"WHEN {m.Month} THEN {(int)m.Mask}")));
+        return string.Create(CultureInfo.InvariantCulture, $"{alias}.month IN ({string.Join(", ", months.Select(m => m.Month))}) AND ({alias}.days & CASE {alias}.month {cases} ELSE 0 END) <> 0");
+    }
+
+    /// <summary>The days of a month row inside the window.</summary>
+    public uint Mask(int month) => Months().FirstOrDefault(m => m.Month == month).Mask;
+}
+
+/// <summary>An IMEI seen in two places on one day.</summary>
+/// <param name="Day">The day.</param>
+/// <param name="Places">The places, sorted.</param>
+public sealed record PlaceConflict(DateOnly Day, IReadOnlyList<string> Places);
+
+/// <summary>One duplicated IMEI (Q.5052): how many subscribers used it in the window, when, where and with what.</summary>
+public sealed record DuplicateImei(string Imei, int Subscribers, DateOnly First, DateOnly Last, IReadOnlyList<string> Operators, string Rats, IReadOnlyList<PlaceConflict> Conflicts);
+
+/// <summary>What <c>db duplicates</c> found.</summary>
+public sealed record DuplicateReport(DateOnly From, DateOnly To, int MinSubscribers, long ObservedImeis, IReadOnlyList<DuplicateImei> Imeis);
+
+public sealed partial class ReferenceDatabase
+{
+    /// <summary>
+    /// The IMEIs used by at least <paramref name="minSubscribers"/> distinct subscribers (IMSI
+    /// hashes) in the window (Q.5052 §7): one grouped scan over the observations in the window's
+    /// months, then, for those found only, the details: first and last day, operators,
+    /// generations, and the days on which it was seen in two places (where the operator data
+    /// carried a region or cell).
+    /// </summary>
+    public async Task<DuplicateReport> DuplicatesAsync(int minSubscribers, DayWindow window, CancellationToken cancellationToken)
+    {
+        var counts = await DistinctSubscribersAsync(window, minSubscribers, null, null, cancellationToken).ConfigureAwait(false);
+        var observed = Convert.ToInt64(await ScalarAsync("SELECT COUNT(DISTINCT imei) FROM observations", cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var details = await DetailsAsync(counts.Keys, window, cancellationToken).ConfigureAwait(false);
+        var imeis = counts
+            .Select(c => details[c.Key] with { Subscribers = c.Value })
+            .OrderByDescending(d => d.Subscribers).ThenBy(d => d.Imei, StringComparer.Ordinal)
+            .ToList();
+        return new DuplicateReport(window.From, window.To, minSubscribers, observed, imeis);
+    }
+
+    /// <summary>Per IMEI, its distinct subscribers in the window, for those with at least <paramref name="min"/>; only IMEIs of the temporary table <paramref name="scope"/> when one is named.</summary>
+    internal async Task<Dictionary<string, int>> DistinctSubscribersAsync(DayWindow window, int min, string? scope, DbTransaction? tx, CancellationToken cancellationToken)
+    {
+        var join = scope is null ? string.Empty : $"JOIN {scope} s ON s.imei = o.imei ";
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        await using var command = Command($"SELECT o.imei, COUNT(DISTINCT o.imsi_hash) FROM observations o {join}WHERE {window.Predicate("o")} GROUP BY o.imei HAVING COUNT(DISTINCT o.imsi_hash) >= @n", tx, ("n", min));
+        command.CommandTimeout = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            result[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
+        }
+
+        return result;
+    }
+
+    /// <summary>The observation rows in the window of a set of IMEIs: (IMEI, IMSI hash, operator, month, days in the window, generations).</summary>
+    internal async Task<List<(string Imei, UInt128 Imsi, string Operator, int Month, uint Days, RatGenerations Rats)>> WindowRowsAsync(IEnumerable<string> imeis, DayWindow window, DbTransaction? tx, CancellationToken cancellationToken)
+    {
+        await TempKeysAsync("picked", imeis, tx, cancellationToken).ConfigureAwait(false);
+        var rows = new List<(string, UInt128, string, int, uint, RatGenerations)>();
+        await using var command = Command($"SELECT o.imei, o.imsi_hash, o.operator, o.month, o.days, o.rats FROM picked p JOIN observations o ON o.imei = p.imei WHERE {window.Predicate("o")}", tx);
+        command.CommandTimeout = 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var month = Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture);
+            rows.Add((reader.GetString(0), BinaryPrimitives.ReadUInt128BigEndian((byte[])reader.GetValue(1)), reader.GetString(2), month, (uint)Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture) & window.Mask(month), (RatGenerations)Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture)));
+        }
+
+        return rows;
+    }
+
+    private async Task<Dictionary<string, DuplicateImei>> DetailsAsync(IEnumerable<string> imeis, DayWindow window, CancellationToken cancellationToken)
+    {
+        var rows = await WindowRowsAsync(imeis, window, null, cancellationToken).ConfigureAwait(false);
+        var places = new Dictionary<string, List<(int Day, string Place)>>(StringComparer.Ordinal);
+        int from = Day(window.From), to = Day(window.To);
+        foreach (var r in await RowsAsync("SELECT p.imei, x.day, x.place FROM picked p JOIN observation_places x ON x.imei = p.imei WHERE x.day >= @f AND x.day <= @t", cancellationToken, null, ("f", from), ("t", to)).ConfigureAwait(false))
+        {
+            var imei = (string)r[0]!;
+            if (!places.TryGetValue(imei, out var list))
+            {
+                places[imei] = list = [];
+            }
+
+            list.Add((Convert.ToInt32(r[1], CultureInfo.InvariantCulture), (string)r[2]!));
+        }
+
+        return rows.GroupBy(r => r.Imei, StringComparer.Ordinal).ToDictionary(g => g.Key, g =>
+        {
+            var days = g.SelectMany(r => Days(r.Month, r.Days)).ToList();
+            var conflicts = places.TryGetValue(g.Key, out var seen)
+                ? seen.GroupBy(p => p.Day).Where(d => d.Select(p => p.Place).Distinct(StringComparer.Ordinal).Count() > 1)
+                    .OrderBy(d => d.Key).Select(d => new PlaceConflict(FromDay(d.Key), d.Select(p => p.Place).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList())).ToList()
+                : [];
+            return new DuplicateImei(g.Key, 0, days.Min(), days.Max(), g.Select(r => r.Operator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), Rat.Text(g.Aggregate(RatGenerations.None, (a, r) => a | r.Rats)), conflicts);
+        }, StringComparer.Ordinal);
+    }
+
+    /// <summary>The days a month row's bitmask holds.</summary>
+    internal static IEnumerable<DateOnly> Days(int month, uint mask)
+    {
+        for (var bit = 0; bit < 31; bit++)
+        {
+            if ((mask & (1u << bit)) != 0)
+            {
+                yield return new DateOnly(month / 100, month % 100, bit + 1);
+            }
+        }
+    }
+
+    internal static int Day(DateOnly d) => d.Year * 10000 + d.Month * 100 + d.Day;
+
+    internal static DateOnly FromDay(int day) => new(day / 10000, day / 100 % 100, day % 100);
+
+    /// <summary>Fills a temporary table of IMEIs (one column, <c>imei</c>, the key), emptied first.</summary>
+    internal async Task TempKeysAsync(string name, IEnumerable<string> keys, DbTransaction? tx, CancellationToken cancellationToken)
+    {
+        var rows = keys.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).Select(k => new object?[] { k }).ToList();
+        if (Connection is NpgsqlConnection pg)
+        {
+            await ExecuteAsync($"CREATE TEMP TABLE IF NOT EXISTS {name} (imei text PRIMARY KEY); TRUNCATE {name}", cancellationToken, tx).ConfigureAwait(false);
+            await CopyAsync(pg, name, ["imei"], rows, null, cancellationToken).ConfigureAwait(false);
+            await ExecuteAsync($"ANALYZE {name}", cancellationToken, tx).ConfigureAwait(false);
+            return;
+        }
+
+        await ExecuteAsync($"CREATE TEMP TABLE IF NOT EXISTS {name} (imei TEXT PRIMARY KEY) WITHOUT ROWID; DELETE FROM {name}", cancellationToken, tx).ConfigureAwait(false);
+        await using var own = tx is null ? await Connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false) : null;
+        await SqliteBulkInsertAsync(name, ["imei"], rows, tx ?? own!, null, cancellationToken).ConfigureAwait(false);
+        if (own is not null)
+        {
+            await own.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+}
