@@ -122,18 +122,26 @@ public sealed partial class ReferenceDatabase
             lists[$"exception:{op}"] = [];
         }
 
-        var window = DayWindow.Ending(asOf, lookbackDays);
-        foreach (var row in await WindowRowsAsync(block.Keys.Concat(notify.Keys), window, tx, cancellationToken).ConfigureAwait(false))
+        // Notified: the subscribers seen with a device in its grace period lately, but its paired owner.
+        foreach (var row in await WindowRowsAsync(notify.Keys, DayWindow.Ending(asOf, lookbackDays), tx, cancellationToken).ConfigureAwait(false))
         {
             var subscriber = SubscriberHasher.Hex(row.Imsi);
-            var isPaired = paired.Contains((row.Imei, subscriber));
-            if (block.TryGetValue(row.Imei, out var b) && isPaired)
+            if (!paired.Contains((row.Imei, subscriber)))
             {
-                lists[$"exception:{row.Operator}"][(row.Imei, subscriber)] = (b.Block, b.Reasons);
-            }
-            else if (notify.TryGetValue(row.Imei, out var n) && !isPaired)
-            {
+                var n = notify[row.Imei];
                 lists[$"notification:{row.Operator}"][(row.Imei, subscriber)] = (n.Block, n.Reasons);
+            }
+        }
+
+        // Excepted: a blocked device's paired owner, on every operator it was ever seen on with it.
+        var blockedPaired = paired.Where(p => block.ContainsKey(p.Item1)).Select(p => p.Item1).ToList();
+        await TempKeysAsync("picked", blockedPaired, tx, cancellationToken).ConfigureAwait(false);
+        foreach (var r in await RowsAsync("SELECT DISTINCT o.imei, o.imsi_hash, o.operator FROM picked p JOIN observations o ON o.imei = p.imei", cancellationToken, tx).ConfigureAwait(false))
+        {
+            var (imei, subscriber) = ((string)r[0]!, SubscriberHasher.Hex(System.Buffers.Binary.BinaryPrimitives.ReadUInt128BigEndian((byte[])r[1]!)));
+            if (paired.Contains((imei, subscriber)))
+            {
+                lists[$"exception:{(string)r[2]!}"][(imei, subscriber)] = block[imei];
             }
         }
 
@@ -416,8 +424,8 @@ public sealed partial class ReferenceDatabase
         await System.IO.File.WriteAllTextAsync(stem + ".json", json, cancellationToken).ConfigureAwait(false);
         var csvSha = WriteCsvReplacing(stem + ".csv", "finding,imei,generation,detail", findings.Select(f => string.Join(',', Csv(f.Kind), Csv(f.Imei), Csv(f.Generation?.ToString(CultureInfo.InvariantCulture)), Csv(f.Detail))));
         var summary = $"generation {generation}: expected {expected.Count}, held {held.Count}, lacks {report.Lacks}, extra {report.Extra} (stale {report.Stale}), best match generation {best}";
-        await ExecuteAsync("INSERT INTO audits (id, created, operator, generation, source, report_sha256, csv_sha256, summary) VALUES (@id, @c, @o, @g, @s, @j, @v, @m)", cancellationToken, tx,
-            ("id", id), ("c", created), ("o", operatorId), ("g", generation), ("s", source), ("j", jsonSha), ("v", csvSha), ("m", summary)).ConfigureAwait(false);
+        await ExecuteAsync("INSERT INTO audits (id, created, operator, generation, source, source_sha256, report_sha256, csv_sha256, summary) VALUES (@id, @c, @o, @g, @s, @h, @j, @v, @m)", cancellationToken, tx,
+            ("id", id), ("c", created), ("o", operatorId), ("g", generation), ("s", source), ("h", sourceSha), ("j", jsonSha), ("v", csvSha), ("m", summary)).ConfigureAwait(false);
         var leaf = await AppendLeafAsync("audit", id.ToString(CultureInfo.InvariantCulture), AuditEntry(id, created, operatorId, generation, source, sourceSha, jsonSha, csvSha, summary), tx, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
         return new AuditReport(id, operatorId, source, sourceSha, generation, expected.Count, held.Count, rejected, findings, best, bestDiff, stem + ".json", jsonSha, stem + ".csv", csvSha, leaf);

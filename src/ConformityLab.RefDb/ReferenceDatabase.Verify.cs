@@ -131,10 +131,33 @@ public sealed partial class ReferenceDatabase
             Compare(problems, logged, "imports", "import", id.ToString(CultureInfo.InvariantCulture), ImportEntry(id, (string)r[1]!, (string)r[2]!, (string)r[3]!, Convert.ToInt64(r[4], CultureInfo.InvariantCulture), Convert.ToInt64(r[5], CultureInfo.InvariantCulture), Convert.ToInt64(r[6], CultureInfo.InvariantCulture), (string)r[7]!, Convert.ToInt32(r[8], CultureInfo.InvariantCulture) != 0));
         }
 
-        var present = new HashSet<(string, string)>(recordRows.Select(r => ("record", (string)r[0]!)).Concat(labs.Select(l => ("lab", l.Name))).Concat(importRows.Select(r => ("import", Convert.ToString(r[0], CultureInfo.InvariantCulture)!))));
+        // The network side: classification runs, list generations (their manifests, with every file's hash) and audits.
+        var networkRows = new List<(string Kind, string Key)>();
+        foreach (var r in await RowsAsync("SELECT id, created, as_of, conditions_sha256, inputs, scope, watermark, summary FROM classify_runs", cancellationToken).ConfigureAwait(false))
+        {
+            var id = Convert.ToInt64(r[0], CultureInfo.InvariantCulture);
+            networkRows.Add(("classify", id.ToString(CultureInfo.InvariantCulture)));
+            Compare(problems, logged, "classify_runs", "classify", id.ToString(CultureInfo.InvariantCulture), ClassifyEntry(id, (string)r[1]!, (string)r[2]!, (string)r[3]!, (string)r[4]!, (string)r[5]!, Convert.ToInt64(r[6], CultureInfo.InvariantCulture), (string)r[7]!));
+        }
+
+        foreach (var r in await RowsAsync("SELECT id, manifest FROM list_generations", cancellationToken).ConfigureAwait(false))
+        {
+            var id = Convert.ToString(r[0], CultureInfo.InvariantCulture)!;
+            networkRows.Add(("lists", id));
+            Compare(problems, logged, "list_generations", "lists", id, ListsEntry((string)r[1]!));
+        }
+
+        foreach (var r in await RowsAsync("SELECT id, created, operator, generation, source, source_sha256, report_sha256, csv_sha256, summary FROM audits", cancellationToken).ConfigureAwait(false))
+        {
+            var id = Convert.ToInt64(r[0], CultureInfo.InvariantCulture);
+            networkRows.Add(("audit", id.ToString(CultureInfo.InvariantCulture)));
+            Compare(problems, logged, "audits", "audit", id.ToString(CultureInfo.InvariantCulture), AuditEntry(id, (string)r[1]!, (string)r[2]!, Convert.ToInt64(r[3], CultureInfo.InvariantCulture), (string)r[4]!, (string)r[5]!, (string)r[6]!, (string)r[7]!, (string)r[8]!));
+        }
+
+        var present = new HashSet<(string, string)>(recordRows.Select(r => ("record", (string)r[0]!)).Concat(labs.Select(l => ("lab", l.Name))).Concat(importRows.Select(r => ("import", Convert.ToString(r[0], CultureInfo.InvariantCulture)!))).Concat(networkRows));
         foreach (var gone in logged.Keys.Where(k => !present.Contains(k)))
         {
-            problems.Add(new VerifyProblem(gone.Item1 == "record" ? "records" : gone.Item1 == "lab" ? "labs" : "imports", gone.Item2, "the log has it, and the row was removed behind the log's back"));
+            problems.Add(new VerifyProblem(gone.Item1 switch { "record" => "records", "lab" => "labs", "classify" => "classify_runs", "lists" => "list_generations", "audit" => "audits", _ => "imports" }, gone.Item2, "the log has it, and the row was removed behind the log's back"));
         }
 
         // The lists: their content is the content their newest import logged.
