@@ -17,7 +17,7 @@ namespace ConformityLab.Cli;
 /// </summary>
 internal static class DbCommand
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    internal static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static Command Create()
     {
@@ -34,6 +34,10 @@ internal static class DbCommand
             return ExitCodes.Conforms;
         }));
         db.Subcommands.Add(Import());
+        db.Subcommands.Add(DbNetworkCommands.Classify());
+        db.Subcommands.Add(DbNetworkCommands.Lists());
+        db.Subcommands.Add(DbNetworkCommands.Duplicates());
+        db.Subcommands.Add(DbNetworkCommands.Audit());
         db.Subcommands.Add(Lab());
         db.Subcommands.Add(Ingest());
         db.Subcommands.Add(Status());
@@ -55,7 +59,7 @@ internal static class DbCommand
         return db;
     }
 
-    private static Option<string?> DbOption() => new("--db") { Description = $"A SQLite file or a PostgreSQL connection string (Host=...;Database=...); default the setting Database:Connection, else {ReferenceDatabase.DefaultPath}" };
+    internal static Option<string?> DbOption() => new("--db") { Description = $"A SQLite file or a PostgreSQL connection string (Host=...;Database=...); default the setting Database:Connection, else {ReferenceDatabase.DefaultPath}" };
 
     private static Command Simple(string name, string description, Func<ReferenceDatabase, CancellationToken, Task<int>> action)
     {
@@ -101,16 +105,7 @@ internal static class DbCommand
                     Console.Error.WriteLine();
                 }
 
-                // Every refused line, with its number and reason, before the thresholds are weighed.
-                foreach (var rejected in parsed.Rejected.Take(1000))
-                {
-                    Console.Error.WriteLine($"{Show.Plain(Path.GetFileName(path))}: {Show.Plain(rejected.ToString())}");
-                }
-
-                if (parsed.Rejected.Count > 1000)
-                {
-                    Console.Error.WriteLine($"... and {parsed.Rejected.Count - 1000} more refused lines");
-                }
+                PrintRejected(path, parsed.Rejected);
 
                 var result = await database.ImportAsync(parsed, new ImportPolicy(parse.GetValue(maxRejected) / 100, parse.GetValue(maxShrink) / 100, parse.GetValue(force)), Console.IsErrorRedirected ? null : progress, token).ConfigureAwait(false);
                 if (!Console.IsErrorRedirected)
@@ -124,7 +119,23 @@ internal static class DbCommand
             import.Subcommands.Add(command);
         }
 
+        import.Subcommands.Add(DbNetworkCommands.ImportObservations());
+        import.Subcommands.Add(DbNetworkCommands.ImportPairing());
         return import;
+    }
+
+    /// <summary>Every refused line of a file, with its number and reason (the first thousand), before the thresholds are weighed.</summary>
+    internal static void PrintRejected(string path, IReadOnlyList<RejectedLine> rejected)
+    {
+        foreach (var line in rejected.Take(1000))
+        {
+            Console.Error.WriteLine($"{Show.Plain(Path.GetFileName(path))}: {Show.Plain(line.ToString())}");
+        }
+
+        if (rejected.Count > 1000)
+        {
+            Console.Error.WriteLine($"... and {rejected.Count - 1000} more refused lines");
+        }
     }
 
     private static Command Lab()
@@ -347,7 +358,7 @@ internal static class DbCommand
     /// <summary>The database a command names: <c>--db</c>, else the setting <c>Database:Connection</c>, else null.</summary>
     internal static string? Configured(string? given) => given ?? TestCases.LabSettings.Configuration([])["Database:Connection"];
 
-    private static async Task<int> WithDatabaseAsync(string? connection, Func<ReferenceDatabase, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
+    internal static async Task<int> WithDatabaseAsync(string? connection, Func<ReferenceDatabase, CancellationToken, Task<int>> action, CancellationToken cancellationToken)
     {
         var target = Configured(connection) ?? ReferenceDatabase.DefaultPath;
         try
@@ -361,7 +372,7 @@ internal static class DbCommand
         }
     }
 
-    private static bool TryDate(string? text, DateOnly? fallback, out DateOnly? date)
+    internal static bool TryDate(string? text, DateOnly? fallback, out DateOnly? date)
     {
         date = fallback;
         if (text is null)
@@ -374,7 +385,7 @@ internal static class DbCommand
         return ok;
     }
 
-    private static int Fail(string message)
+    internal static int Fail(string message)
     {
         Console.Error.WriteLine($"conformitylab: {Show.Plain(message.Split('\n')[0])}");
         return ExitCodes.CouldNotRun;
