@@ -346,11 +346,20 @@ public static class ObservationParser
             if (!cache.TryGetValue(key, out var hash))
             {
                 hash = hasher.Hash(domain, digits);
-                cache.TryAdd(key, hash);
+
+                // A feed of mostly distinct subscribers would fill the cache for nothing: it stops growing at a bound.
+                if (Interlocked.Increment(ref _cached) < CacheBound)
+                {
+                    cache.TryAdd(key, hash);
+                }
             }
 
             return hash;
         }
+
+        private const int CacheBound = 4_000_000;
+        private int _cached;
+        private int _imeiCount;
 
         /// <summary>An IMEI's key: the first 14 digits of 14 to 16 digits (shared per key), else the value upper-cased; null when unusable.</summary>
         private string? Imei(ReadOnlySpan<char> value)
@@ -358,7 +367,12 @@ public static class ObservationParser
             if (value.Length is >= 14 and <= 16 && !value.ContainsAnyExceptInRange('0', '9'))
             {
                 var key = long.Parse(value[..14], CultureInfo.InvariantCulture);
-                return _imeis.TryGetValue(key, out var known) ? known : _imeis.GetOrAdd(key, new string(value[..14]));
+                if (_imeis.TryGetValue(key, out var known))
+                {
+                    return known;
+                }
+
+                return Interlocked.Increment(ref _imeiCount) < CacheBound ? _imeis.GetOrAdd(key, new string(value[..14])) : new string(value[..14]);
             }
 
             return value.IsEmpty || value.Length > 20 || value.ContainsAnyExceptInRange('!', '~') ? null : value.ToString().ToUpperInvariant();

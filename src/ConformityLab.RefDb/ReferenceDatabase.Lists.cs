@@ -121,7 +121,7 @@ public sealed partial class ReferenceDatabase
     /// binds each parameter by name on every execution, which cost three quarters of the load.
     /// </summary>
     /// <remarks>With a <c>conflict</c> clause (what follows the VALUES: <c>ON CONFLICT ...</c>), the same path upserts.</remarks>
-    internal Task SqliteBulkInsertAsync(string table, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken, string conflict = "")
+    internal Task SqliteBulkInsertAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken, string conflict = "")
     {
         _ = tx; // the statement runs on the connection, inside the transaction the caller began
         var handle = ((SqliteConnection)Connection).Handle!;
@@ -130,9 +130,10 @@ public sealed partial class ReferenceDatabase
         var utf8 = new byte[256];
         using (statement)
         {
-            for (var i = 0; i < rows.Count; i++)
+            var i = -1;
+            foreach (var row in rows)
             {
-                var row = rows[i];
+                i++;
                 for (var c = 0; c < columns.Count; c++)
                 {
                     SqliteCheck(handle, row[c] switch

@@ -75,15 +75,10 @@ public sealed partial class ReferenceDatabase
         var id = Convert.ToInt64(await ScalarAsync(
             "INSERT INTO imports (list, source, imported, rows_ok, rows_rejected, rows_before, content_sha256, forced) VALUES ('observations', @s, @i, @ok, @bad, @before, @h, @f) RETURNING id",
             cancellationToken, tx, ("s", source), ("i", imported), ("ok", (long)parsed.Triplets.Count), ("bad", (long)parsed.Rejected.Count), ("before", before), ("h", content), ("f", forced ? 1 : 0)).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        var rows = new object?[parsed.Triplets.Count][];
-        for (var i = 0; i < rows.Length; i++)
-        {
-            var t = parsed.Triplets[i];
-            rows[i] = [t.Imei, SubscriberHasher.Bytes(t.Imsi), SubscriberHasher.Bytes(t.Msisdn), operatorId, t.Month, (int)t.Days, (int)t.Rats, id];
-        }
-
+        // Rows are made as they are loaded, not held: ten million at once would cost gigabytes.
+        var rows = parsed.Triplets.Select(t => new object?[] { t.Imei, SubscriberHasher.Bytes(t.Imsi), SubscriberHasher.Bytes(t.Msisdn), operatorId, t.Month, (int)t.Days, (int)t.Rats, id });
         await MergeAsync("observations", ObservationColumns, rows, MergeObservation, tx, progress, cancellationToken).ConfigureAwait(false);
-        await MergeAsync("observation_places", ["imei", "day", "place", "operator"], parsed.Places.Select(p => new object?[] { p.Imei, p.Day, p.Place, operatorId }).ToList(), "ON CONFLICT DO NOTHING", tx, null, cancellationToken).ConfigureAwait(false);
+        await MergeAsync("observation_places", ["imei", "day", "place", "operator"], parsed.Places.Select(p => new object?[] { p.Imei, p.Day, p.Place, operatorId }), "ON CONFLICT DO NOTHING", tx, null, cancellationToken).ConfigureAwait(false);
         var after = await CountAsync("observations", tx, cancellationToken).ConfigureAwait(false);
         var leaf = await AppendLeafAsync("import", id.ToString(CultureInfo.InvariantCulture), ImportEntry(id, "observations", source, imported, parsed.Triplets.Count, parsed.Rejected.Count, before, content, forced), tx, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -138,13 +133,8 @@ public sealed partial class ReferenceDatabase
     /// Inserts rows with a conflict clause: on SQLite one prepared statement bound by position;
     /// on PostgreSQL a binary COPY into a temporary table, then one INSERT ... SELECT with the clause.
     /// </summary>
-    private async Task MergeAsync(string table, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, string conflict, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken)
+    private async Task MergeAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, string conflict, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken)
     {
-        if (rows.Count == 0)
-        {
-            return;
-        }
-
         if (Connection is not NpgsqlConnection pg)
         {
             await SqliteBulkInsertAsync(table, columns, rows, tx, progress, cancellationToken, conflict).ConfigureAwait(false);
@@ -160,13 +150,15 @@ public sealed partial class ReferenceDatabase
     }
 
     /// <summary>A binary COPY of rows of text, bytes, 32- and 64-bit integers and nulls.</summary>
-    internal static async Task CopyAsync(NpgsqlConnection pg, string table, IReadOnlyList<string> columns, IReadOnlyList<object?[]> rows, IProgress<long>? progress, CancellationToken cancellationToken)
+    internal static async Task CopyAsync(NpgsqlConnection pg, string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, IProgress<long>? progress, CancellationToken cancellationToken)
     {
         await using var copy = await pg.BeginBinaryImportAsync($"COPY {table} ({string.Join(", ", columns)}) FROM STDIN (FORMAT BINARY)", cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < rows.Count; i++)
+        var i = -1;
+        foreach (var row in rows)
         {
+            i++;
             await copy.StartRowAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var value in rows[i])
+            foreach (var value in row)
             {
                 switch (value)
                 {
