@@ -54,7 +54,7 @@ public sealed partial class ReadmeExampleTests
     public void TheReadme_MarksExamples_OfEveryCommandThatNeedsNoHardware()
     {
         var commands = Examples().Select(e => (Example)e.Arguments[0]!).SelectMany(e => e.Commands).Select(c => string.Join(' ', c.Split(' ').Skip(1).TakeWhile(w => !w.Contains(':', StringComparison.Ordinal) && !w.StartsWith('-') && !w.Contains('/', StringComparison.Ordinal)).Take(2))).ToHashSet();
-        foreach (var command in new[] { "demo", "identify", "probe", "sim", "certify", "show", "keys new", "report", "record verify", "db init", "db import", "db lab", "db ingest", "db status", "db log", "db verify", "triage", "lot verify" })
+        foreach (var command in new[] { "demo", "identify", "probe", "sim", "certify", "show", "keys new", "report", "record verify", "db init", "db import", "db lab", "db ingest", "db status", "db log", "db verify", "db classify", "db lists", "db duplicates", "db audit", "triage", "lot verify" })
         {
             Assert.That(commands.Any(c => c == command || c.StartsWith(command + " ", StringComparison.Ordinal)), Is.True, $"no README example runs '{command}'; found: {string.Join(", ", commands)}");
         }

@@ -139,6 +139,12 @@ public sealed class NetworkTests(Engine engine)
         Assert.That(matched["malformed_imei"], Is.EquivalentTo(new[] { "12345ABC" }));
         Assert.That(first.Conditions.Single(c => c.Label == "not_certified").Matched, Is.EqualTo(_net.Imeis.Count), "no lab record: nothing is certified, and the condition does not block");
 
+        // The status API says so, with the condition's reason; a genuine phone is no duplicate.
+        var status = await _db.StatusAsync([_net.Rotating, _net.Genuine[3]], CancellationToken.None);
+        Assert.That(status[0].Conditions.Single(c => c.Id == "duplicate"), Has.Property("Met").EqualTo(true).And.Property("Reason").Contains("5 or more subscribers in 60 days"));
+        Assert.That(status[0].Network.Select(n => n["condition"]), Is.EqualTo(new[] { "duplicate_mk1", "not_certified" }));
+        Assert.That(status[1].Conditions.Single(c => c.Id == "duplicate").Met, Is.False);
+
         // The same inputs and date: the next run evaluates only the IMEIs of the new file.
         await ImportAsync("OP2", $"date,imei,imsi,msisdn,rat\n20261130,{Luhn("35332011000099")},214079999999999,34699999999,4G\n");
         var second = await ClassifyAsync(Conditions, new DateOnly(2026, 11, 30));

@@ -116,8 +116,8 @@ public sealed partial class ReferenceDatabase
         }
 
         var matched = inScope.Where(imei => tests.All(t => t.Test(imei) != t.Invert)).ToHashSet(StringComparer.Ordinal);
-        var current = (await RowsAsync("SELECT imei, since, block_date, blocking, reason FROM classification WHERE condition = @c", cancellationToken, tx, ("c", condition.Label)).ConfigureAwait(false))
-            .ToDictionary(r => (string)r[0]!, r => (Since: (string)r[1]!, Block: (string)r[2]!, Blocking: Convert.ToInt32(r[3], CultureInfo.InvariantCulture) != 0, Reason: (string)r[4]!), StringComparer.Ordinal);
+        var current = (await RowsAsync("SELECT imei, since, block_date, blocking, reason, dimensions FROM classification WHERE condition = @c", cancellationToken, tx, ("c", condition.Label)).ConfigureAwait(false))
+            .ToDictionary(r => (string)r[0]!, r => (Since: (string)r[1]!, Block: (string)r[2]!, Blocking: Convert.ToInt32(r[3], CultureInfo.InvariantCulture) != 0, Reason: (string)r[4]!, Dimensions: (string)r[5]!), StringComparer.Ordinal);
         var outside = current.Keys.Count(k => !scopeSet.Contains(k));
         var after = outside + matched.Count;
         if (observed > 0 && (double)after / observed > condition.MaxAllowedMatchingRatio)
@@ -131,18 +131,20 @@ public sealed partial class ReferenceDatabase
             await Prepared("DELETE FROM classification WHERE imei = @i AND condition = @c", tx, ("i", imei), ("c", condition.Label)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        var dimensions = string.Join(", ", condition.Dimensions.Select(d => d.ToString()));
+
         // A condition whose grace, blocking flag or reason changed keeps each IMEI's first date, with the block date it now gives.
         foreach (var (imei, row) in current.Where(p => matched.Contains(p.Key)))
         {
             var block = Date(DateOnly.ParseExact(row.Since, "yyyy-MM-dd", CultureInfo.InvariantCulture).AddDays(condition.GracePeriodDays));
-            if (row.Block != block || row.Blocking != condition.Blocking || row.Reason != condition.Reason)
+            if (row.Block != block || row.Blocking != condition.Blocking || row.Reason != condition.Reason || row.Dimensions != dimensions)
             {
-                await Prepared("UPDATE classification SET block_date = @b, blocking = @k, reason = @r WHERE imei = @i AND condition = @c", tx, ("b", block), ("k", condition.Blocking ? 1 : 0), ("r", condition.Reason), ("i", imei), ("c", condition.Label)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                await Prepared("UPDATE classification SET block_date = @b, blocking = @k, reason = @r, dimensions = @d WHERE imei = @i AND condition = @c", tx, ("b", block), ("k", condition.Blocking ? 1 : 0), ("r", condition.Reason), ("d", dimensions), ("i", imei), ("c", condition.Label)).ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 
-        var added = matched.Where(k => !current.ContainsKey(k)).Order(StringComparer.Ordinal).Select(imei => new object?[] { imei, condition.Label, Date(date), Date(date.AddDays(condition.GracePeriodDays)), condition.Blocking ? 1 : 0, condition.Reason, run }).ToList();
-        await MergeAsync("classification", ["imei", "condition", "since", "block_date", "blocking", "reason", "run"], added, string.Empty, tx, null, cancellationToken).ConfigureAwait(false);
+        var added = matched.Where(k => !current.ContainsKey(k)).Order(StringComparer.Ordinal).Select(imei => new object?[] { imei, condition.Label, Date(date), Date(date.AddDays(condition.GracePeriodDays)), condition.Blocking ? 1 : 0, condition.Reason, dimensions, run }).ToList();
+        await MergeAsync("classification", ["imei", "condition", "since", "block_date", "blocking", "reason", "dimensions", "run"], added, string.Empty, tx, null, cancellationToken).ConfigureAwait(false);
         return new ConditionOutcome(condition.Label, after, added.Count, removed.Count, null);
     }
 

@@ -19,7 +19,8 @@ public sealed record ImeiStatus(
     IReadOnlyDictionary<string, string?>? Stolen,
     IReadOnlyDictionary<string, string?>? Registration,
     IReadOnlyList<IReadOnlyDictionary<string, string?>> LabRecords,
-    IReadOnlyList<StatusCondition> Conditions)
+    IReadOnlyList<StatusCondition> Conditions,
+    IReadOnlyList<IReadOnlyDictionary<string, string?>> Network)
 {
     /// <summary>The conditions met.</summary>
     public IReadOnlyList<string> Flags => Conditions.Where(c => c.Met == true).Select(c => c.Id).ToList();
@@ -50,16 +51,19 @@ public sealed partial class ReferenceDatabase
         var tacs = keys.Select(k => k[..8]).Distinct(StringComparer.Ordinal).ToList();
         var found = await ByKeyAsync(
             [
-                ("SELECT i.list, i.source, i.imported FROM {keys} JOIN imports i ON i.list = {key} WHERE i.id = (SELECT MAX(m.id) FROM imports m WHERE m.list = i.list)", ListKind.All.Select(k => k.Name).ToList()),
+                ("SELECT i.list, i.source, i.imported FROM {keys} JOIN imports i ON i.list = {key} WHERE i.id = (SELECT MAX(m.id) FROM imports m WHERE m.list = i.list)", [.. ListKind.All.Select(k => k.Name), "observations"]),
                 (TacByKey, tacs),
                 ("SELECT s.imei, s.raw, s.reporting_date, s.status, s.country, s.party, s.case_ref, s.make, s.model FROM {keys} JOIN stolen s ON s.imei = {key}", keys),
                 ("SELECT g.imei, g.make, g.model, g.status, g.model_number, g.brand_name, g.device_type, g.radio_interface, g.device_id FROM {keys} JOIN registration g ON g.imei = {key}", keys),
                 (CertifiedByKey, tacs),
                 ("SELECT i.imei, r.record_id AS \"recordId\", r.report_id AS \"reportId\", r.lab, r.status, r.conformity, r.issued, r.model FROM {keys} JOIN record_imeis i ON i.imei = {key} JOIN records r ON r.record_id = i.record_id WHERE NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.record_id) ORDER BY r.issued", keys),
+                ("SELECT c.imei, c.condition, c.reason, c.since, c.block_date AS \"blockDate\", c.blocking, c.dimensions FROM {keys} JOIN classification c ON c.imei = {key} ORDER BY c.condition", keys),
+                ("SELECT {key} AS k, r.id AS run, r.as_of AS \"asOf\" FROM {keys} JOIN classify_runs r ON {key} = 'run' WHERE r.id = (SELECT MAX(m.id) FROM classify_runs m)", ["run"]),
             ],
             cancellationToken).ConfigureAwait(false);
         var imports = found[0].ToDictionary(g => g.Key, g => $"{g.First()["source"]}, imported {g.First()["imported"]}", StringComparer.Ordinal);
-        var facts = new Facts(found[1], found[2], found[3], found[4], found[5], imports);
+        var run = found[7]["run"].FirstOrDefault();
+        var facts = new Facts(found[1], found[2], found[3], found[4], found[5], found[6], run, imports);
         return imeis.Select(i => Status(i.Trim(), facts)).ToList();
     }
 
@@ -69,6 +73,8 @@ public sealed partial class ReferenceDatabase
         ILookup<string, IReadOnlyDictionary<string, string?>> Registration,
         ILookup<string, IReadOnlyDictionary<string, string?>> Certified,
         ILookup<string, IReadOnlyDictionary<string, string?>> Records,
+        ILookup<string, IReadOnlyDictionary<string, string?>> Classification,
+        IReadOnlyDictionary<string, string?>? Run,
         Dictionary<string, string> Imports);
 
     private static ImeiStatus Status(string imei, Facts facts)
@@ -81,7 +87,7 @@ public sealed partial class ReferenceDatabase
         conditions.Add(new StatusCondition("malformed", !format.Ok && key is null || !luhn.Ok, $"{(format.Ok ? luhn.Reason : format.Reason)} (3GPP TS 23.003 §6.2.1)"));
         if (key is null)
         {
-            return new ImeiStatus(imei, null, null, null, null, null, [], conditions);
+            return new ImeiStatus(imei, null, null, null, null, null, [], conditions, []);
         }
 
         var tacCode = key[..8];
@@ -93,7 +99,8 @@ public sealed partial class ReferenceDatabase
         conditions.Add(new StatusCondition("test-tac", !test.Ok, test.Reason));
         var placeholder = ImeiRules.Placeholder(imei.Length == 15 ? imei : key);
         conditions.Add(new StatusCondition("placeholder", !placeholder.Ok, placeholder.Reason));
-        conditions.Add(new StatusCondition("duplicate", null, "not evaluated: no operator observations are held (Q.5052 duplicate detection needs them)"));
+        var network = facts.Classification[key].Select(r => (IReadOnlyDictionary<string, string?>)r.Where(p => p.Key is not ("imei" or "dimensions")).ToDictionary(p => p.Key, p => p.Key == "blocking" ? (p.Value == "1" ? "true" : "false") : p.Value)).ToList();
+        conditions.Add(Duplicate(facts.Classification[key].ToList(), facts.Run, imports.ContainsKey("observations")));
 
         var stolen = facts.Stolen[key].FirstOrDefault();
         conditions.Add(imports.TryGetValue("stolen", out var stolenSource)
@@ -114,7 +121,26 @@ public sealed partial class ReferenceDatabase
         var failing = records.Where(r => r["conformity"] == "does not conform").ToList();
         conditions.Add(new StatusCondition("counterfeit-or-tampered", records.Count == 0 ? null : failing.Count > 0,
             records.Count == 0 ? "no lab has examined this device" : failing.Count > 0 ? $"{failing[0]["lab"]} found this device not to conform on {failing[0]["issued"]} (record {failing[0]["recordId"]})" : $"{records[^1]["lab"]} found this device to conform on {records[^1]["issued"]}"));
-        return new ImeiStatus(imei, key, tac, certification, stolen, registration, records, conditions);
+        return new ImeiStatus(imei, key, tac, certification, stolen, registration, records, conditions, network);
+    }
+
+    /// <summary>The duplicate condition, from the newest classification: met when a condition with a duplicate dimension matches the IMEI.</summary>
+    private static StatusCondition Duplicate(List<IReadOnlyDictionary<string, string?>> classified, IReadOnlyDictionary<string, string?>? run, bool observed)
+    {
+        if (!observed)
+        {
+            return new StatusCondition("duplicate", null, "not evaluated: no operator observations are held (Q.5052 duplicate detection needs them)");
+        }
+
+        if (run is null)
+        {
+            return new StatusCondition("duplicate", null, "not evaluated: operator observations are held, but no classification has run ('db classify')");
+        }
+
+        var duplicate = classified.FirstOrDefault(c => (c["dimensions"] ?? string.Empty).Split(", ").Any(d => d.StartsWith("duplicate_threshold", StringComparison.Ordinal) || d.StartsWith("daily_avg_duplicate", StringComparison.Ordinal)));
+        return duplicate is null
+            ? new StatusCondition("duplicate", false, $"no duplicate condition matches it (classification run {run["run"]} as of {run["asOf"]}, Q.5052)")
+            : new StatusCondition("duplicate", true, $"{duplicate["reason"]} (condition {duplicate["condition"]}, since {duplicate["since"]}; classification run {run["run"]} as of {run["asOf"]}, Q.5052)");
     }
 
     /// <summary>

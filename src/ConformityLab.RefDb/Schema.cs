@@ -35,7 +35,7 @@ internal static class Schema
         CREATE TABLE observation_places (imei TEXT NOT NULL, day INTEGER NOT NULL, place TEXT NOT NULL, operator TEXT NOT NULL, PRIMARY KEY (imei, day, place, operator)) WITHOUT ROWID;
         CREATE TABLE pairings (imei TEXT NOT NULL, imsi_hash TEXT NOT NULL, PRIMARY KEY (imei, imsi_hash)) WITHOUT ROWID;
         CREATE TABLE classify_runs (id INTEGER PRIMARY KEY, created TEXT NOT NULL, as_of TEXT NOT NULL, conditions_sha256 TEXT NOT NULL, inputs TEXT NOT NULL, scope TEXT NOT NULL, watermark INTEGER NOT NULL, summary TEXT NOT NULL);
-        CREATE TABLE classification (imei TEXT NOT NULL, condition TEXT NOT NULL, since TEXT NOT NULL, block_date TEXT NOT NULL, blocking INTEGER NOT NULL, reason TEXT NOT NULL, run INTEGER NOT NULL, PRIMARY KEY (imei, condition)) WITHOUT ROWID;
+        CREATE TABLE classification (imei TEXT NOT NULL, condition TEXT NOT NULL, since TEXT NOT NULL, block_date TEXT NOT NULL, blocking INTEGER NOT NULL, reason TEXT NOT NULL, dimensions TEXT NOT NULL, run INTEGER NOT NULL, PRIMARY KEY (imei, condition)) WITHOUT ROWID;
         CREATE TABLE list_generations (id INTEGER PRIMARY KEY, created TEXT NOT NULL, as_of TEXT NOT NULL, policy TEXT NOT NULL, classify_run INTEGER NOT NULL, manifest TEXT NOT NULL);
         CREATE TABLE list_entries (list TEXT NOT NULL, imei TEXT NOT NULL, subscriber TEXT NOT NULL, block_date TEXT NOT NULL, reasons TEXT NOT NULL, added INTEGER NOT NULL, removed INTEGER, PRIMARY KEY (list, imei, subscriber, added)) WITHOUT ROWID;
         CREATE TABLE audits (id INTEGER PRIMARY KEY, created TEXT NOT NULL, operator TEXT NOT NULL, generation INTEGER NOT NULL, source TEXT NOT NULL, source_sha256 TEXT NOT NULL, report_sha256 TEXT NOT NULL, csv_sha256 TEXT NOT NULL, summary TEXT NOT NULL);
@@ -75,7 +75,7 @@ internal static class Schema
         CREATE TABLE observation_places (imei text NOT NULL, day integer NOT NULL, place text NOT NULL, operator text NOT NULL, PRIMARY KEY (imei, day, place, operator));
         CREATE TABLE pairings (imei text NOT NULL, imsi_hash text NOT NULL, PRIMARY KEY (imei, imsi_hash));
         CREATE TABLE classify_runs (id bigserial PRIMARY KEY, created text NOT NULL, as_of text NOT NULL, conditions_sha256 text NOT NULL, inputs text NOT NULL, scope text NOT NULL, watermark bigint NOT NULL, summary text NOT NULL);
-        CREATE TABLE classification (imei text NOT NULL, condition text NOT NULL, since text NOT NULL, block_date text NOT NULL, blocking integer NOT NULL, reason text NOT NULL, run bigint NOT NULL, PRIMARY KEY (imei, condition));
+        CREATE TABLE classification (imei text NOT NULL, condition text NOT NULL, since text NOT NULL, block_date text NOT NULL, blocking integer NOT NULL, reason text NOT NULL, dimensions text NOT NULL, run bigint NOT NULL, PRIMARY KEY (imei, condition));
         CREATE TABLE list_generations (id bigserial PRIMARY KEY, created text NOT NULL, as_of text NOT NULL, policy text NOT NULL, classify_run bigint NOT NULL, manifest text NOT NULL);
         CREATE TABLE list_entries (list text NOT NULL, imei text NOT NULL, subscriber text NOT NULL, block_date text NOT NULL, reasons text NOT NULL, added bigint NOT NULL, removed bigint, PRIMARY KEY (list, imei, subscriber, added));
         CREATE TABLE audits (id bigserial PRIMARY KEY, created text NOT NULL, operator text NOT NULL, generation bigint NOT NULL, source text NOT NULL, source_sha256 text NOT NULL, report_sha256 text NOT NULL, csv_sha256 text NOT NULL, summary text NOT NULL);
