@@ -63,9 +63,14 @@ public sealed partial class ReferenceDatabase
         await using var tx = await BeginAsync(cancellationToken).ConfigureAwait(false);
         var observed = Convert.ToInt64(await ScalarAsync("SELECT COUNT(DISTINCT imei) FROM observations", cancellationToken, tx).ConfigureAwait(false), CultureInfo.InvariantCulture);
         var inScope = (await RowsAsync($"SELECT DISTINCT imei FROM observations{(incremental ? " WHERE import_id > @w" : string.Empty)}", cancellationToken, tx, ("w", since)).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
-        await TempKeysAsync("scope", inScope, tx, cancellationToken).ConfigureAwait(false);
+        // An incremental run reads its IMEIs from a temporary table; a full one reads them all where they are.
+        if (incremental)
+        {
+            await TempKeysAsync("scope", inScope, tx, cancellationToken).ConfigureAwait(false);
+        }
+
         progress?.Report($"{scope}: {inScope.Count:N0} of {observed:N0} observed IMEIs");
-        var facts = new ClassifyFacts(this, tx, date, imported, cancellationToken);
+        var facts = new ClassifyFacts(this, tx, date, imported, incremental, cancellationToken);
         var outcomes = new List<ConditionOutcome>();
         var run = Convert.ToInt64(await ScalarAsync("SELECT COALESCE(MAX(id), 0) + 1 FROM classify_runs", cancellationToken, tx).ConfigureAwait(false), CultureInfo.InvariantCulture);
         var scopeSet = inScope.ToHashSet(StringComparer.Ordinal);
@@ -148,9 +153,12 @@ public sealed partial class ReferenceDatabase
         return new ConditionOutcome(condition.Label, after, added.Count, removed.Count, null);
     }
 
-    /// <summary>The facts the dimensions read, each loaded once per run and only when a condition needs it, for the IMEIs in the temporary table <c>scope</c>.</summary>
-    private sealed class ClassifyFacts(ReferenceDatabase db, DbTransaction tx, DateOnly date, IReadOnlyDictionary<string, long> imported, CancellationToken cancellationToken)
+    /// <summary>The facts the dimensions read, each loaded once per run and only when a condition needs it, for the IMEIs evaluated.</summary>
+    private sealed class ClassifyFacts(ReferenceDatabase db, DbTransaction tx, DateOnly date, IReadOnlyDictionary<string, long> imported, bool incremental, CancellationToken cancellationToken)
     {
+        /// <summary>The IMEIs evaluated, as a table expression with an <c>imei</c> column.</summary>
+        private readonly string _scope = incremental ? "scope" : "(SELECT DISTINCT imei FROM observations)";
+
         private Dictionary<string, (string DeviceType, RatGenerations Can)>? _tac;
         private HashSet<string>? _stolen;
         private HashSet<string>? _registered;
@@ -180,7 +188,7 @@ public sealed partial class ReferenceDatabase
                         return (null, "no stolen or lost list has been imported");
                     }
 
-                    _stolen ??= await ScopedAsync("SELECT s.imei FROM scope c JOIN stolen s ON s.imei = c.imei").ConfigureAwait(false);
+                    _stolen ??= await ScopedAsync($"SELECT s.imei FROM {_scope} c JOIN stolen s ON s.imei = c.imei").ConfigureAwait(false);
                     return (_stolen.Contains, null);
                 case "not_registered":
                     {
@@ -189,7 +197,7 @@ public sealed partial class ReferenceDatabase
                             return (null, "no registration list has been imported");
                         }
 
-                        _registered ??= await ScopedAsync("SELECT g.imei FROM scope c JOIN registration g ON g.imei = c.imei").ConfigureAwait(false);
+                        _registered ??= await ScopedAsync($"SELECT g.imei FROM {_scope} c JOIN registration g ON g.imei = c.imei").ConfigureAwait(false);
                         var exempt = d.List("exempt_device_types").ToHashSet(StringComparer.OrdinalIgnoreCase);
                         var tac = exempt.Count > 0 ? await TacAsync().ConfigureAwait(false) : null;
                         if (exempt.Count > 0 && tac is null)
@@ -206,7 +214,7 @@ public sealed partial class ReferenceDatabase
                     var certified = _certified;
                     return (imei => !(ListParsers.Key(imei) is { } k && certified.Contains(k[..8])), null);
                 case "counterfeit_or_tampered":
-                    _failing ??= await ScopedAsync("SELECT DISTINCT i.imei FROM scope c JOIN record_imeis i ON i.imei = c.imei JOIN records r ON r.record_id = i.record_id WHERE r.conformity = 'does not conform' AND NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.record_id)").ConfigureAwait(false);
+                    _failing ??= await ScopedAsync($"SELECT DISTINCT i.imei FROM {_scope} c JOIN record_imeis i ON i.imei = c.imei JOIN records r ON r.record_id = i.record_id WHERE r.conformity = 'does not conform' AND NOT EXISTS (SELECT 1 FROM records a WHERE a.amends = r.record_id)").ConfigureAwait(false);
                     return (_failing.Contains, null);
                 case "duplicate_threshold":
                     {
@@ -241,7 +249,7 @@ public sealed partial class ReferenceDatabase
                         if (_rats is null)
                         {
                             _rats = new Dictionary<string, RatGenerations>(StringComparer.Ordinal);
-                            foreach (var r in await db.RowsAsync("SELECT o.imei, o.rats FROM scope c JOIN observations o ON o.imei = c.imei GROUP BY o.imei, o.rats", cancellationToken, tx).ConfigureAwait(false))
+                            foreach (var r in await db.RowsAsync(incremental ? "SELECT o.imei, o.rats FROM scope c JOIN observations o ON o.imei = c.imei GROUP BY o.imei, o.rats" : "SELECT imei, rats FROM observations GROUP BY imei, rats", cancellationToken, tx).ConfigureAwait(false))
                             {
                                 var imei = (string)r[0]!;
                                 _rats[imei] = _rats.GetValueOrDefault(imei) | (RatGenerations)Convert.ToInt32(r[1], CultureInfo.InvariantCulture);
@@ -260,7 +268,7 @@ public sealed partial class ReferenceDatabase
         {
             if (!_duplicates.TryGetValue((threshold, period), out var found))
             {
-                found = (await db.DistinctSubscribersAsync(DayWindow.Ending(date, period), threshold, "scope", tx, cancellationToken).ConfigureAwait(false)).Keys.ToHashSet(StringComparer.Ordinal);
+                found = (await db.DistinctSubscribersAsync(DayWindow.Ending(date, period), threshold, incremental ? "scope" : null, tx, cancellationToken).ConfigureAwait(false)).Keys.ToHashSet(StringComparer.Ordinal);
                 _duplicates[(threshold, period)] = found;
             }
 

@@ -76,9 +76,16 @@ public sealed partial class ReferenceDatabase
     /// <summary>Per IMEI, its distinct subscribers in the window, for those with at least <paramref name="min"/>; only IMEIs of the temporary table <paramref name="scope"/> when one is named.</summary>
     internal async Task<Dictionary<string, int>> DistinctSubscribersAsync(DayWindow window, int min, string? scope, DbTransaction? tx, CancellationToken cancellationToken)
     {
+        // A row is one subscriber of one IMEI (per MSISDN, operator and month), so an IMEI with n
+        // subscribers has at least n rows: a plain count, which both engines aggregate cheaply (and
+        // PostgreSQL in parallel, partition by partition), leaves only the few candidates for the
+        // distinct count, which neither can parallelise.
         var join = scope is null ? string.Empty : $"JOIN {scope} s ON s.imei = o.imei ";
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
-        await using var command = Command($"SELECT o.imei, COUNT(DISTINCT o.imsi_hash) FROM observations o {join}WHERE {window.Predicate("o")} GROUP BY o.imei HAVING COUNT(DISTINCT o.imsi_hash) >= @n", tx, ("n", min));
+        await using var command = Command(
+            $"SELECT o.imei, COUNT(DISTINCT o.imsi_hash) FROM observations o WHERE o.imei IN (SELECT c.imei FROM observations c {join.Replace("o.imei", "c.imei", StringComparison.Ordinal)}WHERE {window.Predicate("c")} GROUP BY c.imei HAVING COUNT(*) >= @n) AND {window.Predicate("o")} GROUP BY o.imei HAVING COUNT(DISTINCT o.imsi_hash) >= @n",
+            tx,
+            ("n", min));
         command.CommandTimeout = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))

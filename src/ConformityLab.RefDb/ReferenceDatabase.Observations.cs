@@ -77,7 +77,9 @@ public sealed partial class ReferenceDatabase
             cancellationToken, tx, ("s", source), ("i", imported), ("ok", (long)parsed.Triplets.Count), ("bad", (long)parsed.Rejected.Count), ("before", before), ("h", content), ("f", forced ? 1 : 0)).ConfigureAwait(false), CultureInfo.InvariantCulture);
         // Rows are made as they are loaded, not held: ten million at once would cost gigabytes.
         var rows = parsed.Triplets.Select(t => new object?[] { t.Imei, SubscriberHasher.Bytes(t.Imsi), SubscriberHasher.Bytes(t.Msisdn), operatorId, t.Month, (int)t.Days, (int)t.Rats, id });
-        await MergeAsync("observations", ObservationColumns, rows, MergeObservation, tx, progress, cancellationToken).ConfigureAwait(false);
+        var months = parsed.Triplets.Select(t => t.Month).Distinct().ToArray();
+        var overlap = Engine == Engine.Postgres && months.Length > 0 && Convert.ToInt64(await ScalarAsync($"SELECT COUNT(*) FROM (SELECT 1 FROM observations WHERE operator = @o AND month IN ({string.Join(", ", months)}) LIMIT 1) x", cancellationToken, tx, ("o", operatorId)).ConfigureAwait(false), CultureInfo.InvariantCulture) > 0;
+        await MergeAsync("observations", ObservationColumns, rows, MergeObservation, tx, progress, cancellationToken, straight: !overlap).ConfigureAwait(false);
         await MergeAsync("observation_places", ["imei", "day", "place", "operator"], parsed.Places.Select(p => new object?[] { p.Imei, p.Day, p.Place, operatorId }), "ON CONFLICT DO NOTHING", tx, null, cancellationToken).ConfigureAwait(false);
         var after = await CountAsync("observations", tx, cancellationToken).ConfigureAwait(false);
         var leaf = await AppendLeafAsync("import", id.ToString(CultureInfo.InvariantCulture), ImportEntry(id, "observations", source, imported, parsed.Triplets.Count, parsed.Rejected.Count, before, content, forced), tx, cancellationToken).ConfigureAwait(false);
@@ -133,11 +135,18 @@ public sealed partial class ReferenceDatabase
     /// Inserts rows with a conflict clause: on SQLite one prepared statement bound by position;
     /// on PostgreSQL a binary COPY into a temporary table, then one INSERT ... SELECT with the clause.
     /// </summary>
-    private async Task MergeAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, string conflict, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken)
+    private async Task MergeAsync(string table, IReadOnlyList<string> columns, IEnumerable<object?[]> rows, string conflict, DbTransaction tx, IProgress<long>? progress, CancellationToken cancellationToken, bool straight = false)
     {
         if (Connection is not NpgsqlConnection pg)
         {
             await SqliteBulkInsertAsync(table, columns, rows, tx, progress, cancellationToken, conflict).ConfigureAwait(false);
+            return;
+        }
+
+        // Nothing held can conflict (an operator's first data for these months, the bulk case): a straight COPY.
+        if (straight)
+        {
+            await CopyAsync(pg, table, columns, rows, progress, cancellationToken).ConfigureAwait(false);
             return;
         }
 

@@ -98,6 +98,12 @@ public sealed partial class ReferenceDatabase : IAsyncDisposable
                 await database.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;", cancellationToken).ConfigureAwait(false);
             }
 
+            else
+            {
+                // The observations are hash-partitioned on the IMEI: a GROUP BY imei can run partition by partition.
+                await database.ExecuteAsync("SET enable_partitionwise_aggregate = on", cancellationToken).ConfigureAwait(false);
+            }
+
             await database.MigrateAsync(cancellationToken).ConfigureAwait(false);
             return database;
         }
