@@ -190,8 +190,29 @@ public sealed record ParsedObservations(string Source, IReadOnlyList<Observation
     /// <summary>The share of data lines refused.</summary>
     public double RejectedShare => Lines == 0 ? 0 : (double)Rejected.Count / Lines;
 
-    /// <summary>The SHA-256 of the triplets as stored (hashes, never raw values), for the log.</summary>
-    public string ContentHash() => ParsedList.ContentHash(Triplets.Select(t => new string?[] { t.Imei, SubscriberHasher.Hex(t.Imsi), SubscriberHasher.Hex(t.Msisdn), t.Month.ToString(CultureInfo.InvariantCulture), t.Days.ToString(CultureInfo.InvariantCulture), ((int)t.Rats).ToString(CultureInfo.InvariantCulture) }));
+    /// <summary>
+    /// The SHA-256 of the triplets as stored (hashes, never raw values), for the log: each in key
+    /// order as the IMEI's UTF-8 bytes and a zero byte, the IMSI and MSISDN hashes (16 bytes each,
+    /// big-endian), the month, the day mask (4 bytes each, big-endian) and the generations (1 byte).
+    /// </summary>
+    public string ContentHash()
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Span<byte> buffer = stackalloc byte[96];
+        foreach (var t in Triplets)
+        {
+            var n = Encoding.UTF8.GetBytes(t.Imei, buffer);
+            buffer[n++] = 0;
+            BinaryPrimitives.WriteUInt128BigEndian(buffer[n..], t.Imsi);
+            BinaryPrimitives.WriteUInt128BigEndian(buffer[(n + 16)..], t.Msisdn);
+            BinaryPrimitives.WriteInt32BigEndian(buffer[(n + 32)..], t.Month);
+            BinaryPrimitives.WriteUInt32BigEndian(buffer[(n + 36)..], t.Days);
+            buffer[n + 40] = (byte)t.Rats;
+            hash.AppendData(buffer[..(n + 41)]);
+        }
+
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
 }
 
 /// <summary>

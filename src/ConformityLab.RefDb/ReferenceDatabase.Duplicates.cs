@@ -76,21 +76,45 @@ public sealed partial class ReferenceDatabase
     /// <summary>Per IMEI, its distinct subscribers in the window, for those with at least <paramref name="min"/>; only IMEIs of the temporary table <paramref name="scope"/> when one is named.</summary>
     internal async Task<Dictionary<string, int>> DistinctSubscribersAsync(DayWindow window, int min, string? scope, DbTransaction? tx, CancellationToken cancellationToken)
     {
-        // A row is one subscriber of one IMEI (per MSISDN, operator and month), so an IMEI with n
-        // subscribers has at least n rows: a plain count, which both engines aggregate cheaply (and
-        // PostgreSQL in parallel, partition by partition), leaves only the few candidates for the
-        // distinct count, which neither can parallelise.
+        // SQLite scans the table in key order (IMEI, then IMSI hash), so one pass counts each IMEI's
+        // distinct subscribers as it goes. PostgreSQL would sort every row for COUNT(DISTINCT); but
+        // a row is one subscriber of one IMEI (per MSISDN, operator and month), so an IMEI with n
+        // subscribers has at least n rows, and a plain count, which it aggregates in parallel and
+        // partition by partition, leaves only the few candidates for the distinct count.
         var join = scope is null ? string.Empty : $"JOIN {scope} s ON s.imei = o.imei ";
         var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        var candidates = Engine == Engine.Postgres
+            ? $"o.imei IN (SELECT c.imei FROM observations c {join.Replace("o.imei", "c.imei", StringComparison.Ordinal)}WHERE {window.Predicate("c")} GROUP BY c.imei HAVING COUNT(*) >= @n) AND "
+            : string.Empty;
         await using var command = Command(
-            $"SELECT o.imei, COUNT(DISTINCT o.imsi_hash) FROM observations o WHERE o.imei IN (SELECT c.imei FROM observations c {join.Replace("o.imei", "c.imei", StringComparison.Ordinal)}WHERE {window.Predicate("c")} GROUP BY c.imei HAVING COUNT(*) >= @n) AND {window.Predicate("o")} GROUP BY o.imei HAVING COUNT(DISTINCT o.imsi_hash) >= @n",
+            $"SELECT o.imei, COUNT(DISTINCT o.imsi_hash) FROM observations o {(Engine == Engine.Postgres ? string.Empty : join)}WHERE {candidates}{window.Predicate("o")} GROUP BY o.imei HAVING COUNT(DISTINCT o.imsi_hash) >= @n",
             tx,
             ("n", min));
         command.CommandTimeout = 0;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+
+        // The rows come in key order from each partition's primary key: counting them as they come
+        // needs no memory, where a hash of millions of IMEIs (the planner's usual choice) spills.
+        // Measured at 10 M rows: 2.6 s streaming, 8.7 s hashing.
+        // Inside a transaction SET LOCAL ends with it (even an aborted one); outside, RESET ends it.
+        if (Engine == Engine.Postgres)
         {
-            result[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
+            await ExecuteAsync(tx is null ? "SET enable_hashagg = off" : "SET LOCAL enable_hashagg = off", cancellationToken, tx).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                result[reader.GetString(0)] = Convert.ToInt32(reader.GetValue(1), CultureInfo.InvariantCulture);
+            }
+        }
+        finally
+        {
+            if (Engine == Engine.Postgres && tx is null)
+            {
+                await ExecuteAsync("RESET enable_hashagg", CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         return result;

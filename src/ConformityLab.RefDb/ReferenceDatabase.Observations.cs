@@ -67,14 +67,15 @@ public sealed partial class ReferenceDatabase
             forced = true;
         }
 
-        var content = parsed.ContentHash();
+        // The content hash is computed on another core while the rows load.
+        var hashing = Task.Run(parsed.ContentHash, cancellationToken);
         await using var tx = await BeginAsync(cancellationToken).ConfigureAwait(false);
         var before = await CountAsync("observations", tx, cancellationToken).ConfigureAwait(false);
         var source = $"operator {operatorId}: {parsed.Source}";
         var imported = Now();
         var id = Convert.ToInt64(await ScalarAsync(
             "INSERT INTO imports (list, source, imported, rows_ok, rows_rejected, rows_before, content_sha256, forced) VALUES ('observations', @s, @i, @ok, @bad, @before, @h, @f) RETURNING id",
-            cancellationToken, tx, ("s", source), ("i", imported), ("ok", (long)parsed.Triplets.Count), ("bad", (long)parsed.Rejected.Count), ("before", before), ("h", content), ("f", forced ? 1 : 0)).ConfigureAwait(false), CultureInfo.InvariantCulture);
+            cancellationToken, tx, ("s", source), ("i", imported), ("ok", (long)parsed.Triplets.Count), ("bad", (long)parsed.Rejected.Count), ("before", before), ("h", string.Empty), ("f", forced ? 1 : 0)).ConfigureAwait(false), CultureInfo.InvariantCulture);
         // Rows are made as they are loaded, not held: ten million at once would cost gigabytes.
         var rows = parsed.Triplets.Select(t => new object?[] { t.Imei, SubscriberHasher.Bytes(t.Imsi), SubscriberHasher.Bytes(t.Msisdn), operatorId, t.Month, (int)t.Days, (int)t.Rats, id });
         var months = parsed.Triplets.Select(t => t.Month).Distinct().ToArray();
@@ -82,8 +83,16 @@ public sealed partial class ReferenceDatabase
         await MergeAsync("observations", ObservationColumns, rows, MergeObservation, tx, progress, cancellationToken, straight: !overlap).ConfigureAwait(false);
         await MergeAsync("observation_places", ["imei", "day", "place", "operator"], parsed.Places.Select(p => new object?[] { p.Imei, p.Day, p.Place, operatorId }), "ON CONFLICT DO NOTHING", tx, null, cancellationToken).ConfigureAwait(false);
         var after = await CountAsync("observations", tx, cancellationToken).ConfigureAwait(false);
+        var content = await hashing.ConfigureAwait(false);
+        await ExecuteAsync("UPDATE imports SET content_sha256 = @h WHERE id = @id", cancellationToken, tx, ("h", content), ("id", id)).ConfigureAwait(false);
         var leaf = await AppendLeafAsync("import", id.ToString(CultureInfo.InvariantCulture), ImportEntry(id, "observations", source, imported, parsed.Triplets.Count, parsed.Rejected.Count, before, content, forced), tx, cancellationToken).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
+        if (Engine == Engine.Postgres)
+        {
+            // Fresh statistics, and the visibility map that lets the duplicate count read the key index alone.
+            await ExecuteAsync("VACUUM (ANALYZE) observations", cancellationToken).ConfigureAwait(false);
+        }
+
         return new ObservationImportResult(operatorId, parsed.Source, parsed.Lines, parsed.Triplets.Count, parsed.Rejected, before, after, content, forced, leaf);
     }
 
