@@ -61,8 +61,13 @@ public sealed partial class ReferenceDatabase
             : $"full: {Changed(JsonSerializer.Deserialize<Dictionary<string, string>>((string)last[1]!)!, JsonSerializer.Deserialize<Dictionary<string, string>>(inputs)!)} changed since run {last[0]}";
 
         await using var tx = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var observed = Convert.ToInt64(await ScalarAsync("SELECT COUNT(DISTINCT imei) FROM observations", cancellationToken, tx).ConfigureAwait(false), CultureInfo.InvariantCulture);
-        var inScope = (await RowsAsync($"SELECT DISTINCT imei FROM observations{(incremental ? " WHERE import_id > @w" : string.Empty)}", cancellationToken, tx, ("w", since)).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
+        return await StreamingAsync(tx, () => ClassifyInAsync(set, date, imported, inputs, watermark, incremental, since, scope, tx, progress, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<ClassifyResult> ClassifyInAsync(ConditionSet set, DateOnly date, Dictionary<string, long> imported, string inputs, long watermark, bool incremental, long since, string scope, DbTransaction tx, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        var observed = Convert.ToInt64(await ScalarAsync(ObservedImeis, cancellationToken, tx).ConfigureAwait(false), CultureInfo.InvariantCulture);
+        var inScope = (await RowsAsync($"SELECT imei FROM observations{(incremental ? " WHERE import_id > @w" : string.Empty)} GROUP BY imei", cancellationToken, tx, ("w", since)).ConfigureAwait(false)).Select(r => (string)r[0]!).ToList();
         // An incremental run reads its IMEIs from a temporary table; a full one reads them all where they are.
         if (incremental)
         {
@@ -157,7 +162,7 @@ public sealed partial class ReferenceDatabase
     private sealed class ClassifyFacts(ReferenceDatabase db, DbTransaction tx, DateOnly date, IReadOnlyDictionary<string, long> imported, bool incremental, CancellationToken cancellationToken)
     {
         /// <summary>The IMEIs evaluated, as a table expression with an <c>imei</c> column.</summary>
-        private readonly string _scope = incremental ? "scope" : "(SELECT DISTINCT imei FROM observations)";
+        private readonly string _scope = incremental ? "scope" : "(SELECT imei FROM observations GROUP BY imei)";
 
         private Dictionary<string, (string DeviceType, RatGenerations Can)>? _tac;
         private HashSet<string>? _stolen;
