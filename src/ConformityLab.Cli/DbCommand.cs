@@ -21,7 +21,7 @@ internal static class DbCommand
 
     public static Command Create()
     {
-        var db = new Command("db", "The reference database: imports, lab records, IMEI status and its tamper-evident log");
+        var db = new Command("db", "The reference database: imports, lab records, IMEI status, operator observations with classification, lists, duplicates and EIR audits, and its tamper-evident log");
         db.Subcommands.Add(Simple("init", "Create (or migrate) the database and its identity: the log key that signs checkpoints and the secret that keys personal-data hashes", async (database, ct) =>
         {
             var created = await database.InitAsync(ct).ConfigureAwait(false);
