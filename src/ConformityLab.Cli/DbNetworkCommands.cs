@@ -216,5 +216,5 @@ internal static class DbNetworkCommands
         return command;
     }
 
-    private static string Day(int yyyymmdd) => yyyymmdd == 0 ? "-" : $"{yyyymmdd / 10000:D4}-{yyyymmdd / 100 % 100:D2}-{yyyymmdd % 100:D2}";
+    private static string Day(int yyyymmdd) => yyyymmdd == 0 ? "-" : DayWindow.Date(yyyymmdd).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }

@@ -187,11 +187,7 @@ internal static class TriageCommand
     }
 
     /// <summary>A device's string in a CSV cell: printable, and never read by a spreadsheet as a formula.</summary>
-    internal static string Cell(string value)
-    {
-        var printable = TerminalText.Printable(value);
-        return printable.Length > 0 && printable[0] is '=' or '+' or '-' or '@' ? "'" + printable : printable;
-    }
+    internal static string Cell(string value) => TerminalText.NoFormula(TerminalText.Printable(value));
 
     private static void Summary(IReadOnlyList<TriageRow> rows, string outDir, string digest, string? database)
     {

@@ -55,4 +55,7 @@ public static class TerminalText
 
         return sb.ToString();
     }
+
+    /// <summary>Text for a CSV cell that no spreadsheet reads as a formula: a leading <c>=</c>, <c>+</c>, <c>-</c> or <c>@</c> gets a quote before it.</summary>
+    public static string NoFormula(string text) => text.Length > 0 && text[0] is '=' or '+' or '-' or '@' ? "'" + text : text;
 }

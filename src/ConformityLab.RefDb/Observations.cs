@@ -245,7 +245,7 @@ public static class ObservationParser
         }
 
         var place = names.IndexOf("region") is >= 0 and var r ? r : names.IndexOf("cell");
-        var shape = new Shape([.. Required.Select(c => names.IndexOf(c))], place, names.Count, hasher, latestDay.Year * 10000 + latestDay.Month * 100 + latestDay.Day);
+        var shape = new Shape([.. Required.Select(c => names.IndexOf(c))], place, names.Count, hasher, DayWindow.Number(latestDay));
         var merged = new Dictionary<Key, (uint Days, RatGenerations Rats)>();
         var places = new HashSet<(string, int, string)>();
         var rejected = new List<RejectedLine>();
@@ -414,7 +414,7 @@ public static class ObservationParser
             return false;
         }
 
-        day = d.Year * 10000 + d.Month * 100 + d.Day;
+        day = DayWindow.Number(d);
         return true;
     }
 }

@@ -37,8 +37,11 @@ public readonly record struct DayWindow(DateOnly From, DateOnly To)
         return string.Create(CultureInfo.InvariantCulture, $"{alias}.month IN ({string.Join(", ", months.Select(m => m.Month))}) AND ({alias}.days & CASE {alias}.month {cases} ELSE 0 END) <> 0");
     }
 
-    /// <summary>The days of a month row inside the window.</summary>
-    public uint Mask(int month) => Months().FirstOrDefault(m => m.Month == month).Mask;
+    /// <summary>A date as the number yyyymmdd, as observations carry their days.</summary>
+    public static int Number(DateOnly d) => d.Year * 10000 + d.Month * 100 + d.Day;
+
+    /// <summary>The date of a yyyymmdd number.</summary>
+    public static DateOnly Date(int yyyymmdd) => new(yyyymmdd / 10000, yyyymmdd / 100 % 100, yyyymmdd % 100);
 }
 
 /// <summary>An IMEI seen in two places on one day.</summary>
@@ -145,13 +148,14 @@ public sealed partial class ReferenceDatabase
     {
         await TempKeysAsync("picked", imeis, tx, cancellationToken).ConfigureAwait(false);
         var rows = new List<(string, UInt128, string, int, uint, RatGenerations)>();
+        var masks = window.Months().ToDictionary(m => m.Month, m => m.Mask);
         await using var command = Command($"SELECT o.imei, o.imsi_hash, o.operator, o.month, o.days, o.rats FROM picked p JOIN observations o ON o.imei = p.imei WHERE {window.Predicate("o")}", tx);
         command.CommandTimeout = 0;
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
             var month = Convert.ToInt32(reader.GetValue(3), CultureInfo.InvariantCulture);
-            rows.Add((reader.GetString(0), BinaryPrimitives.ReadUInt128BigEndian((byte[])reader.GetValue(1)), reader.GetString(2), month, (uint)Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture) & window.Mask(month), (RatGenerations)Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture)));
+            rows.Add((reader.GetString(0), BinaryPrimitives.ReadUInt128BigEndian((byte[])reader.GetValue(1)), reader.GetString(2), month, (uint)Convert.ToInt64(reader.GetValue(4), CultureInfo.InvariantCulture) & masks.GetValueOrDefault(month), (RatGenerations)Convert.ToInt32(reader.GetValue(5), CultureInfo.InvariantCulture)));
         }
 
         return rows;
@@ -161,7 +165,7 @@ public sealed partial class ReferenceDatabase
     {
         var rows = await WindowRowsAsync(imeis, window, null, cancellationToken).ConfigureAwait(false);
         var places = new Dictionary<string, List<(int Day, string Place)>>(StringComparer.Ordinal);
-        int from = Day(window.From), to = Day(window.To);
+        int from = DayWindow.Number(window.From), to = DayWindow.Number(window.To);
         foreach (var r in await RowsAsync("SELECT p.imei, x.day, x.place FROM picked p JOIN observation_places x ON x.imei = p.imei WHERE x.day >= @f AND x.day <= @t", cancellationToken, null, ("f", from), ("t", to)).ConfigureAwait(false))
         {
             var imei = (string)r[0]!;
@@ -178,7 +182,7 @@ public sealed partial class ReferenceDatabase
             var days = g.SelectMany(r => Days(r.Month, r.Days)).ToList();
             var conflicts = places.TryGetValue(g.Key, out var seen)
                 ? seen.GroupBy(p => p.Day).Where(d => d.Select(p => p.Place).Distinct(StringComparer.Ordinal).Count() > 1)
-                    .OrderBy(d => d.Key).Select(d => new PlaceConflict(FromDay(d.Key), d.Select(p => p.Place).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList())).ToList()
+                    .OrderBy(d => d.Key).Select(d => new PlaceConflict(DayWindow.Date(d.Key), d.Select(p => p.Place).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList())).ToList()
                 : [];
             return new DuplicateImei(g.Key, 0, days.Min(), days.Max(), g.Select(r => r.Operator).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(), Rat.Text(g.Aggregate(RatGenerations.None, (a, r) => a | r.Rats)), conflicts);
         }, StringComparer.Ordinal);
@@ -195,10 +199,6 @@ public sealed partial class ReferenceDatabase
             }
         }
     }
-
-    internal static int Day(DateOnly d) => d.Year * 10000 + d.Month * 100 + d.Day;
-
-    internal static DateOnly FromDay(int day) => new(day / 10000, day / 100 % 100, day % 100);
 
     /// <summary>Fills a temporary table of IMEIs (one column, <c>imei</c>, the key), emptied first.</summary>
     internal async Task TempKeysAsync(string name, IEnumerable<string> keys, DbTransaction? tx, CancellationToken cancellationToken)

@@ -266,12 +266,7 @@ public sealed partial class ReferenceDatabase
     /// <summary>A CSV field (RFC 4180), and never a formula a spreadsheet would run.</summary>
     internal static string Csv(string? value)
     {
-        var v = value ?? string.Empty;
-        if (v.Length > 0 && v[0] is '=' or '+' or '-' or '@')
-        {
-            v = "'" + v;
-        }
-
+        var v = TerminalText.NoFormula(value ?? string.Empty);
         return v.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + v.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : v;
     }
 
@@ -279,7 +274,7 @@ public sealed partial class ReferenceDatabase
     private static string WriteCsv(string path, string header, IEnumerable<string> lines)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+        using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
             void Write(string line)
             {
@@ -422,7 +417,7 @@ public sealed partial class ReferenceDatabase
         var json = JsonSerializer.Serialize(report, ManifestJson) + "\n";
         var jsonSha = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(json)));
         await System.IO.File.WriteAllTextAsync(stem + ".json", json, cancellationToken).ConfigureAwait(false);
-        var csvSha = WriteCsvReplacing(stem + ".csv", "finding,imei,generation,detail", findings.Select(f => string.Join(',', Csv(f.Kind), Csv(f.Imei), Csv(f.Generation?.ToString(CultureInfo.InvariantCulture)), Csv(f.Detail))));
+        var csvSha = WriteCsv(stem + ".csv", "finding,imei,generation,detail", findings.Select(f => string.Join(',', Csv(f.Kind), Csv(f.Imei), Csv(f.Generation?.ToString(CultureInfo.InvariantCulture)), Csv(f.Detail))));
         var summary = $"generation {generation}: expected {expected.Count}, held {held.Count}, lacks {report.Lacks}, extra {report.Extra} (stale {report.Stale}), best match generation {best}";
         await ExecuteAsync("INSERT INTO audits (id, created, operator, generation, source, source_sha256, report_sha256, csv_sha256, summary) VALUES (@id, @c, @o, @g, @s, @h, @j, @v, @m)", cancellationToken, tx,
             ("id", id), ("c", created), ("o", operatorId), ("g", generation), ("s", source), ("h", sourceSha), ("j", jsonSha), ("v", csvSha), ("m", summary)).ConfigureAwait(false);
@@ -434,14 +429,5 @@ public sealed partial class ReferenceDatabase
     internal static byte[] AuditEntry(long id, string created, string operatorId, long generation, string source, string sourceSha, string jsonSha, string csvSha, string summary) =>
         Entry(new { Kind = "audit", Audit = id, Created = created, Operator = operatorId, Generation = generation, Source = source, SourceSha256 = sourceSha, ReportSha256 = jsonSha, CsvSha256 = csvSha, Summary = summary });
 
-    private static string WriteCsvReplacing(string path, string header, IEnumerable<string> lines)
-    {
-        if (System.IO.File.Exists(path))
-        {
-            System.IO.File.Delete(path);
-        }
-
-        return WriteCsv(path, header, lines);
-    }
 
 }
