@@ -97,18 +97,31 @@ public sealed class ReportPdfTests
     [Test]
     public async Task TheFonts_AreCutDownToTheReportsCharacters_AndACharacterOutsideThemStillShows()
     {
-        // DejaVu Sans, Sans Bold and Sans Mono whole weigh about 0.95 MB in every report.
+        // DejaVu Sans, Sans Bold and Sans Mono whole weigh about 0.95 MB in every report; the core cuts (Latin-1 and the report's symbols) a tenth of it.
         var (_, plain) = await IssueAsync(RunFolders.CompleteLab, [new DeviceRun("EC25-4563", "serial:/dev/ttyUSB2", RunFolders.Identity("EC25", "861700031234563"), RunFolders.TypicalCases())]);
-        Assert.That(new FileInfo(plain[0].PdfPath).Length, Is.LessThan(400_000));
+        Assert.That(new FileInfo(plain[0].PdfPath).Length, Is.LessThan(200_000));
+        Assert.That(await RegularFacesAsync(plain[0].PdfPath), Is.EqualTo(1), "the core cut alone");
 
-        // A model name in Arabic (DejaVu has it; the cut-down faces do not): drawn from the whole face, and only this report embeds it.
+        // A model name in Cyrillic: the extended cut, embedded only in this report; in Arabic (DejaVu has it, the cuts do not): the whole face.
+        var (_, cyrillic) = await IssueAsync(RunFolders.CompleteLab, [new DeviceRun("EC25-4563", "serial:/dev/ttyUSB2", RunFolders.Identity("EC25 \u041C\u043E\u0434\u0435\u043B\u044C", "861700031234563"), RunFolders.TypicalCases())]);
         var (_, arabic) = await IssueAsync(RunFolders.CompleteLab, [new DeviceRun("EC25-4563", "serial:/dev/ttyUSB2", RunFolders.Identity("EC25 \u0645\u0648\u062F\u0645", "861700031234563"), RunFolders.TypicalCases())]);
-        var (code, text) = await RunAsync("pdftotext", arabic[0].PdfPath, "-");
-        Assert.That(code, Is.Zero, text);
-        Assert.That(text, Does.Contain("\u0645").And.Not.Contain("U+0645"), "the Arabic letters are text, not code points");
-        (code, var fonts) = await RunAsync("pdffonts", arabic[0].PdfPath);
+        foreach (var (pdf, letter) in new[] { (cyrillic[0].PdfPath, "\u041C"), (arabic[0].PdfPath, "\u0645") })
+        {
+            var (code, text) = await RunAsync("pdftotext", pdf, "-");
+            Assert.That(code, Is.Zero, text);
+            Assert.That(text, Does.Contain(letter).And.Not.Contain("U+0"), "the letters are text, not code points");
+            Assert.That(await RegularFacesAsync(pdf), Is.EqualTo(2), "the core cut and the extended cut or the whole face");
+        }
+
+        Assert.That(new FileInfo(cyrillic[0].PdfPath).Length, Is.LessThan(new FileInfo(arabic[0].PdfPath).Length - 100_000), "the extended cut, not the whole face");
+    }
+
+    /// <summary>How many embedded fonts are DejaVu Sans (regular), as pdffonts lists them.</summary>
+    private static async Task<int> RegularFacesAsync(string pdf)
+    {
+        var (code, fonts) = await RunAsync("pdffonts", pdf);
         Assert.That(code, Is.Zero, fonts);
-        Assert.That(fonts.Split('\n').Count(l => l.Contains("+DejaVuSans ", StringComparison.Ordinal)), Is.EqualTo(2), "the cut-down face and, for the Arabic, the whole one:\n" + fonts);
+        return fonts.Split('\n').Count(l => l.Contains("+DejaVuSans ", StringComparison.Ordinal));
     }
 
     [Test]

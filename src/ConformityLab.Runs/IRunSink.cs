@@ -9,29 +9,37 @@ public interface IRunSink
 
 /// <summary>
 /// Runs several sinks so that one failing sink never loses the others' output (the pattern of
-/// Serilog's SafeAggregateSink): every sink is tried, and the failures are returned.
+/// Serilog's SafeAggregateSink): every sink is tried, and the failures are returned. The first
+/// sink (run.json, which the reports render from) is written alone; the others then at once, so
+/// that the Allure files' small writes and the reports' rendering overlap.
 /// </summary>
 public sealed class SafeSinks(params IRunSink[] sinks) : IRunSink
 {
-    /// <summary>The failures of the last write, one line each.</summary>
+    /// <summary>The failures of the last write, one line each, in the sinks' order.</summary>
     public IReadOnlyList<string> Failures { get; private set; } = [];
 
     /// <inheritdoc />
     public async Task WriteAsync(RunRecord run, string directory, CancellationToken cancellationToken)
     {
-        var failures = new List<string>();
-        foreach (var sink in sinks)
+        var failures = new string?[sinks.Length];
+        async Task WriteOne(int i)
         {
             try
             {
-                await sink.WriteAsync(run, directory, cancellationToken).ConfigureAwait(false);
+                await sinks[i].WriteAsync(run, directory, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException)
             {
-                failures.Add($"{sink.GetType().Name}: {e.Message}");
+                failures[i] = $"{sinks[i].GetType().Name}: {e.Message}";
             }
         }
 
-        Failures = failures;
+        if (sinks.Length > 0)
+        {
+            await WriteOne(0).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(Enumerable.Range(1, Math.Max(0, sinks.Length - 1)).Select(i => Task.Run(() => WriteOne(i), CancellationToken.None))).ConfigureAwait(false);
+        Failures = [.. failures.OfType<string>()];
     }
 }

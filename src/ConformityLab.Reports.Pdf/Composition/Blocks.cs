@@ -1,3 +1,4 @@
+using System.Text;
 using SkiaSharp;
 
 namespace ConformityLab.Reports.Pdf.Composition;
@@ -36,48 +37,55 @@ public sealed record Text(string Content, TextStyle Style, SKTextAlign Align = S
     /// <inheritdoc />
     public Fragment Layout(Fonts fonts, float width, float available) => new Lines(Wrap(fonts, Content, Style, width), Style, Align).Layout(fonts, width, available);
 
-    /// <summary>The lines <paramref name="content"/> wraps into.</summary>
+    /// <summary>
+    /// The lines <paramref name="content"/> wraps into. Linear in the text: each word is measured
+    /// once and a line's width is the sum of its words' and spaces' (widths add up; nothing is
+    /// kerned), so a device's long reply cannot make the layout quadratic.
+    /// </summary>
     public static IReadOnlyList<string> Wrap(Fonts fonts, string content, TextStyle style, float width)
     {
         var lines = new List<string>();
+        var space = fonts.Measure(" ", style);
+        var line = new StringBuilder();
         foreach (var paragraph in content.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n'))
         {
-            var line = string.Empty;
+            line.Clear();
+            var lineWidth = 0f;
             foreach (var word in paragraph.Split(' '))
             {
-                var candidate = line.Length == 0 ? word : line + " " + word;
-                if (fonts.Measure(candidate, style) <= width)
+                var wordWidth = fonts.Measure(word, style);
+                if (line.Length == 0 ? wordWidth <= width : lineWidth + space + wordWidth <= width)
                 {
-                    line = candidate;
+                    if (line.Length > 0)
+                    {
+                        line.Append(' ');
+                        lineWidth += space;
+                    }
+
+                    line.Append(word);
+                    lineWidth += wordWidth;
                     continue;
                 }
 
                 if (line.Length > 0)
                 {
-                    lines.Add(line);
+                    lines.Add(line.ToString());
+                    line.Clear();
                 }
 
                 // A word wider than the line (a hash, a raw reply) is broken where it must be.
-                line = word;
-                while (line.Length > 1 && fonts.Measure(line, style) > width)
+                var rest = word;
+                for (var cut = fonts.Fit(rest, style, width); cut < rest.Length; cut = fonts.Fit(rest, style, width))
                 {
-                    var cut = line.Length - 1;
-                    while (cut > 1 && fonts.Measure(line[..cut], style) > width)
-                    {
-                        cut = Math.Max(1, cut * 3 / 4 < cut - 8 ? cut - 8 : cut - 1);
-                    }
-
-                    if (char.IsHighSurrogate(line[cut - 1]))
-                    {
-                        cut--;
-                    }
-
-                    lines.Add(line[..cut]);
-                    line = line[cut..];
+                    lines.Add(rest[..cut]);
+                    rest = rest[cut..];
                 }
+
+                line.Append(rest);
+                lineWidth = fonts.Measure(rest, style);
             }
 
-            lines.Add(line);
+            lines.Add(line.ToString());
         }
 
         return lines;

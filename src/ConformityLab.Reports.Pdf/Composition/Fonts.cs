@@ -17,21 +17,28 @@ public sealed class Fonts : IDisposable
     /// <summary>Where Debian puts DejaVu.</summary>
     public const string DejaVuFolder = "/usr/share/fonts/truetype/dejavu";
 
+    /// <summary>How many character widths are kept; past it (a hostile device's text) a width is measured each time.</summary>
+    private const int MaxAdvances = 100_000;
+
     private readonly ConcurrentDictionary<int, SKTypeface?> _fallback = new();
+    private readonly ConcurrentDictionary<(int CodePoint, float Size, bool Bold, bool Mono), float> _advances = new();
     private readonly SKTypeface _wholeRegular;
     private readonly SKTypeface _wholeBold;
     private readonly SKTypeface _wholeMono;
+    private readonly CutFaces? _cut;
+    private readonly bool _asciiInEveryFace;
 
     private Fonts(SKTypeface regular, SKTypeface bold, SKTypeface mono)
     {
         (_wholeRegular, _wholeBold, _wholeMono) = (regular, bold, mono);
-        var subsets = ReportFaces.Subsets(regular, bold, mono);
-        Regular = subsets?.Regular ?? regular;
-        Bold = subsets?.Bold ?? bold;
-        Mono = subsets?.Mono ?? mono;
+        _cut = ReportFaces.Cut(regular, bold, mono);
+        Regular = _cut?.Regular ?? regular;
+        Bold = _cut?.Bold ?? bold;
+        Mono = _cut?.Mono ?? mono;
+        _asciiInEveryFace = new[] { Regular, Bold, Mono }.All(face => Enumerable.Range(0x20, 0x7F - 0x20).All(face.ContainsGlyph));
     }
 
-    /// <summary>DejaVu Sans, cut down to the report's characters (<see cref="FontSubset.ReportCharacters"/>) where HarfBuzz can subset it.</summary>
+    /// <summary>DejaVu Sans, cut down to the core characters (<see cref="FontSubset.CoreCharacters"/>) where HarfBuzz can subset it.</summary>
     public SKTypeface Regular { get; }
 
     /// <summary>DejaVu Sans Bold, cut down likewise.</summary>
@@ -40,7 +47,7 @@ public sealed class Fonts : IDisposable
     /// <summary>DejaVu Sans Mono, for identifiers, hashes and raw replies, cut down likewise.</summary>
     public SKTypeface Mono { get; }
 
-    /// <summary>The font family the charts ask ScottPlot for: the report's own faces, so that the charts and the text share one embedded font.</summary>
+    /// <summary>The font family the charts ask ScottPlot for: the report's own core faces, so that the charts and the text share one embedded font.</summary>
     public static string ChartFamily => ReportFaces.ChartFamily;
 
     /// <summary>
@@ -73,17 +80,22 @@ public sealed class Fonts : IDisposable
     /// <summary>The face of a style.</summary>
     public SKTypeface Face(TextStyle style) => style.Mono ? Mono : style.Bold ? Bold : Regular;
 
-    /// <summary>The whole face of a style, for a character outside the cut-down one.</summary>
+    /// <summary>The whole face of a style, for a character outside the cut-down ones.</summary>
     private SKTypeface Whole(TextStyle style) => style.Mono ? _wholeMono : style.Bold ? _wholeBold : _wholeRegular;
 
     /// <summary>
-    /// Splits <paramref name="text"/> into runs that one typeface can draw: the style's face where
-    /// it has the glyph, else a machine font that has it, else the code point written out.
-    /// Control characters are written out too.
+    /// Splits <paramref name="text"/> into runs that one typeface can draw: the style's core face
+    /// where it has the glyph, else its extended face, else the whole face, else a machine font
+    /// that has it, else the code point written out. Control characters are written out too.
     /// </summary>
     public IReadOnlyList<(string Text, SKTypeface Face)> Runs(string text, TextStyle style)
     {
         var primary = Face(style);
+        if (_asciiInEveryFace && IsPrintableAscii(text))
+        {
+            return [(text, primary)];
+        }
+
         var runs = new List<(string, SKTypeface)>();
         var current = new StringBuilder();
         SKTypeface? face = null;
@@ -110,9 +122,14 @@ public sealed class Fonts : IDisposable
             {
                 Push(rune.ToString(), primary);
             }
+            else if (_cut?.Extended(style.Bold, style.Mono) is { } extended && extended.ContainsGlyph(cp))
+            {
+                // Outside the core characters but in the extended cut: embedded only in a report that draws one.
+                Push(rune.ToString(), extended);
+            }
             else if (Whole(style) is var whole && !ReferenceEquals(whole, primary) && whole.ContainsGlyph(cp))
             {
-                // Outside the report's characters but in DejaVu: the whole face, embedded only in a report that needs it.
+                // Outside the cut-down faces but in DejaVu: the whole face, embedded only in a report that needs it.
                 Push(rune.ToString(), whole);
             }
             else if (_fallback.GetOrAdd(cp, c => SKFontManager.Default.MatchCharacter(c)) is { } fallback && fallback.ContainsGlyph(cp))
@@ -133,17 +150,38 @@ public sealed class Fonts : IDisposable
         return runs;
     }
 
-    /// <summary>The width of <paramref name="text"/> in points, through its fallback runs.</summary>
+    /// <summary>
+    /// The width of <paramref name="text"/> in points, through its fallback runs: the sum of its
+    /// characters' advances (Skia measures without kerning), each measured once per style.
+    /// </summary>
     public float Measure(string text, TextStyle style)
     {
         var width = 0f;
-        foreach (var (piece, face) in Runs(text, style))
+        foreach (var rune in text.EnumerateRunes())
         {
-            using var font = new SKFont(face, style.Size);
-            width += font.MeasureText(piece);
+            width += Advance(rune, style);
         }
 
         return width;
+    }
+
+    /// <summary>How many UTF-16 units of the start of <paramref name="text"/> fit in <paramref name="width"/>: whole characters, and at least one.</summary>
+    public int Fit(string text, TextStyle style, float width)
+    {
+        var used = 0f;
+        var length = 0;
+        foreach (var rune in text.EnumerateRunes())
+        {
+            used += Advance(rune, style);
+            if (used > width && length > 0)
+            {
+                return length;
+            }
+
+            length += rune.Utf16SequenceLength;
+        }
+
+        return length;
     }
 
     /// <inheritdoc />
@@ -157,6 +195,41 @@ public sealed class Fonts : IDisposable
         {
             face?.Dispose();
         }
+    }
+
+    private float Advance(Rune rune, TextStyle style)
+    {
+        var key = (rune.Value, style.Size, style.Bold, style.Mono);
+        if (_advances.TryGetValue(key, out var width))
+        {
+            return width;
+        }
+
+        foreach (var (piece, face) in Runs(rune.ToString(), style))
+        {
+            using var font = new SKFont(face, style.Size);
+            width += font.MeasureText(piece);
+        }
+
+        if (_advances.Count < MaxAdvances)
+        {
+            _advances.TryAdd(key, width);
+        }
+
+        return width;
+    }
+
+    private static bool IsPrintableAscii(string text)
+    {
+        foreach (var c in text)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static string CodePoint(int cp) => $"U+{cp.ToString("X4", CultureInfo.InvariantCulture)}";
@@ -179,7 +252,7 @@ public sealed record TextStyle(float Size = 9, bool Bold = false, bool Mono = fa
 /// <summary>
 /// The cut-down report faces, made once a process from the first faces loaded and never disposed
 /// (Skia embeds a font once per typeface object, so every report and every chart must draw with
-/// the same three), and the ScottPlot font resolver that hands them to the charts.
+/// the same ones), and the ScottPlot font resolver that hands the core faces to the charts.
 /// </summary>
 internal static class ReportFaces
 {
@@ -187,34 +260,38 @@ internal static class ReportFaces
     private const string Family = "ConformityLab Report Sans";
 
     private static readonly Lock Gate = new();
-    private static (SKTypeface Regular, SKTypeface Bold, SKTypeface Mono)? _subsets;
+    private static CutFaces? _faces;
     private static bool _tried;
 
-    /// <summary>The family the charts ask for: the cut-down faces when there are some, else DejaVu Sans from the machine.</summary>
-    public static string ChartFamily => _subsets is null ? "DejaVu Sans" : Family;
+    /// <summary>The family the charts ask for: the core faces when there are some, else DejaVu Sans from the machine.</summary>
+    public static string ChartFamily => _faces is null ? "DejaVu Sans" : Family;
 
     /// <summary>The cut-down faces, made on the first call from <paramref name="regular"/>, <paramref name="bold"/> and <paramref name="mono"/>; null when HarfBuzz cannot subset them.</summary>
-    public static (SKTypeface Regular, SKTypeface Bold, SKTypeface Mono)? Subsets(SKTypeface regular, SKTypeface bold, SKTypeface mono)
+    public static CutFaces? Cut(SKTypeface regular, SKTypeface bold, SKTypeface mono)
     {
         lock (Gate)
         {
             if (_tried)
             {
-                return _subsets;
+                return _faces;
             }
 
             _tried = true;
-            if (Cut(regular) is { } r && Cut(bold) is { } b && Cut(mono) is { } m)
+            if (Bytes(regular) is { } r && Bytes(bold) is { } b && Bytes(mono) is { } m
+                && Face(r, FontSubset.CoreCharacters) is { } coreRegular && Face(b, FontSubset.CoreCharacters) is { } coreBold && Face(m, FontSubset.CoreCharacters) is { } coreMono)
             {
-                _subsets = (r, b, m);
+                // The extended faces are cut when a report first needs one; most never do.
+                _faces = new CutFaces(coreRegular, coreBold, coreMono, Extended(r), Extended(b), Extended(m));
                 ScottPlot.Fonts.FontResolvers.Insert(0, new Resolver());
             }
 
-            return _subsets;
+            return _faces;
         }
+
+        static Lazy<SKTypeface?> Extended(byte[] font) => new(() => Face(font, FontSubset.ExtendedCharacters));
     }
 
-    private static SKTypeface? Cut(SKTypeface face)
+    private static byte[]? Bytes(SKTypeface face)
     {
         using var stream = face.OpenStream(out var index);
         if (stream is null || index != 0)
@@ -223,7 +300,12 @@ internal static class ReportFaces
         }
 
         var bytes = new byte[stream.Length];
-        if (stream.Read(bytes, bytes.Length) != bytes.Length || FontSubset.Subset(bytes, FontSubset.ReportCharacters) is not { } subset)
+        return stream.Read(bytes, bytes.Length) == bytes.Length ? bytes : null;
+    }
+
+    private static SKTypeface? Face(byte[] font, IReadOnlyList<(int First, int Last)> characters)
+    {
+        if (FontSubset.Subset(font, characters) is not { } subset)
         {
             return null;
         }
@@ -232,13 +314,20 @@ internal static class ReportFaces
         return SKTypeface.FromData(data);
     }
 
-    /// <summary>Answers ScottPlot's requests for <see cref="Family"/> with the cut-down faces (ScottPlot caches what it gets).</summary>
+    /// <summary>Answers ScottPlot's requests for <see cref="Family"/> with the core faces (ScottPlot caches what it gets); the charts draw only the lab's own text.</summary>
     private sealed class Resolver : ScottPlot.IFontResolver
     {
         public SKTypeface? CreateTypeface(string fontName, bool bold, bool italic) =>
-            fontName == Family && _subsets is { } faces ? (bold ? faces.Bold : faces.Regular) : null;
+            fontName == Family && _faces is { } faces ? (bold ? faces.Bold : faces.Regular) : null;
 
         public SKTypeface? CreateTypeface(string fontName, ScottPlot.FontWeight weight, ScottPlot.FontSlant slant, ScottPlot.FontSpacing width) =>
             CreateTypeface(fontName, weight >= ScottPlot.FontWeight.SemiBold, slant != ScottPlot.FontSlant.Upright);
     }
+}
+
+/// <summary>The process's cut-down faces: the core ones every report embeds, and the extended ones, cut and embedded only when drawn.</summary>
+internal sealed record CutFaces(SKTypeface Regular, SKTypeface Bold, SKTypeface Mono, Lazy<SKTypeface?> ExtendedRegular, Lazy<SKTypeface?> ExtendedBold, Lazy<SKTypeface?> ExtendedMono)
+{
+    /// <summary>The extended face of a style; null when HarfBuzz could not cut it.</summary>
+    public SKTypeface? Extended(bool bold, bool mono) => (mono ? ExtendedMono : bold ? ExtendedBold : ExtendedRegular).Value;
 }
