@@ -232,23 +232,25 @@ internal static class CertifyCommand
 
         AnsiConsole.Write(table);
 
-        // Why each device is not 'conforms', case by case with its title and reason (at most five a device; run.json has them all).
+        // Why each device is not 'conforms', case by case with its title and reason (at most five a
+        // device; run.json has them all). Plain lines, not markup: they are not wrapped at the
+        // console's width (a log keeps one line a reason), and a lot of 256 prints them at once.
         foreach (var d in run.GetProperty("devices").EnumerateArray().Where(d => d.GetProperty("error").ValueKind == JsonValueKind.Null && d.GetProperty("conformity").GetString() != "conforms"))
         {
             var why = d.GetProperty("cases").EnumerateArray().Where(c => c.GetProperty("verdict").GetString() is "fail" or "error").Concat(Undecided(d)).ToList();
             foreach (var c in why.Take(5))
             {
-                AnsiConsole.MarkupLine(Show.Text($"  {d.GetProperty("name").GetString()}: {c.GetProperty("id").GetString()} {c.GetProperty("title").GetString()}: {c.GetProperty("verdict").GetString() ?? "not run"}, {c.GetProperty("reason").GetString() ?? "no reason given"}"));
+                Console.Out.WriteLine(Show.Plain($"  {d.GetProperty("name").GetString()}: {c.GetProperty("id").GetString()} {c.GetProperty("title").GetString()}: {c.GetProperty("verdict").GetString() ?? "not run"}, {c.GetProperty("reason").GetString() ?? "no reason given"}"));
             }
 
             if (why.Count > 5)
             {
-                AnsiConsole.MarkupLine(Show.Text($"  {d.GetProperty("name").GetString()}: and {why.Count - 5} more (run.json)"));
+                Console.Out.WriteLine(Show.Plain($"  {d.GetProperty("name").GetString()}: and {why.Count - 5} more (run.json)"));
             }
         }
 
         var rule = run.GetProperty("decisionRule").GetProperty("id").GetString();
-        AnsiConsole.MarkupLine(Show.Text($"overall {run.GetProperty("overall").GetString()} ({run.GetProperty("conformity").GetString()}) under {rule}{(completed ? string.Empty : "; the run did not complete")}; results in {folder}"));
+        Console.Out.WriteLine(Show.Plain($"overall {run.GetProperty("overall").GetString()} ({run.GetProperty("conformity").GetString()}) under {rule}{(completed ? string.Empty : "; the run did not complete")}; results in {folder}"));
     }
 
     /// <summary>

@@ -31,6 +31,17 @@ public static class ScaleBench
             });
         }
 
+        if (Arg("--hold-handsets") is { } holdHandsets)
+        {
+            // The same for N handsets behind one isolated adb server.
+            return await WithHandsetsAsync(int.Parse(holdHandsets, CultureInfo.InvariantCulture), async targets =>
+            {
+                targets.ToList().ForEach(Console.WriteLine);
+                await Console.In.ReadToEndAsync();
+                return 0;
+            });
+        }
+
         var modules = Sizes(Arg("--modules") ?? "1,32,64,128,256");
         var handsets = Sizes(Arg("--handsets") ?? "1,16,64");
         var battery = Arg("--battery-seconds") ?? "6";
