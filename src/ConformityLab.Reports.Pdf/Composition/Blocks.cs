@@ -120,10 +120,10 @@ public sealed record Text(string Content, TextStyle Style, SKTextAlign Align = S
     {
         var total = fonts.Measure(line, style);
         var cursor = align switch { SKTextAlign.Center => x + ((width - total) / 2), SKTextAlign.Right => x + width - total, _ => x };
-        using var paint = new SKPaint { Color = style.Ink, IsAntialias = true };
+        var paint = fonts.Ink(style.Ink);
         foreach (var (piece, face) in fonts.Runs(line, style))
         {
-            using var font = new SKFont(face, style.Size);
+            var font = fonts.Font(face, style.Size);
             canvas.DrawText(piece, cursor, baseline, SKTextAlign.Left, font, paint);
             cursor += font.MeasureText(piece);
         }

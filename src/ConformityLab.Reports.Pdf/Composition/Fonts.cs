@@ -17,11 +17,14 @@ public sealed class Fonts : IDisposable
     /// <summary>Where Debian puts DejaVu.</summary>
     public const string DejaVuFolder = "/usr/share/fonts/truetype/dejavu";
 
-    /// <summary>How many character widths are kept; past it (a hostile device's text) a width is measured each time.</summary>
+    /// <summary>How many widths of characters beyond the BMP are kept; past it (a hostile device's text) such a width is measured each time.</summary>
     private const int MaxAdvances = 100_000;
 
     private readonly ConcurrentDictionary<int, SKTypeface?> _fallback = new();
-    private readonly ConcurrentDictionary<(int CodePoint, float Size, bool Bold, bool Mono), float> _advances = new();
+    private readonly ConcurrentDictionary<(float Size, bool Bold, bool Mono), float[]> _advances = new();
+    private readonly ConcurrentDictionary<(int CodePoint, float Size, bool Bold, bool Mono), float> _astralAdvances = new();
+    private readonly ConcurrentDictionary<(SKTypeface Face, float Size), SKFont> _sized = new();
+    private readonly ConcurrentDictionary<SKColor, SKPaint> _inks = new();
     private readonly SKTypeface _wholeRegular;
     private readonly SKTypeface _wholeBold;
     private readonly SKTypeface _wholeMono;
@@ -156,10 +159,11 @@ public sealed class Fonts : IDisposable
     /// </summary>
     public float Measure(string text, TextStyle style)
     {
+        var table = Advances(style);
         var width = 0f;
         foreach (var rune in text.EnumerateRunes())
         {
-            width += Advance(rune, style);
+            width += Advance(rune, style, table);
         }
 
         return width;
@@ -168,11 +172,12 @@ public sealed class Fonts : IDisposable
     /// <summary>How many UTF-16 units of the start of <paramref name="text"/> fit in <paramref name="width"/>: whole characters, and at least one.</summary>
     public int Fit(string text, TextStyle style, float width)
     {
+        var table = Advances(style);
         var used = 0f;
         var length = 0;
         foreach (var rune in text.EnumerateRunes())
         {
-            used += Advance(rune, style);
+            used += Advance(rune, style, table);
             if (used > width && length > 0)
             {
                 return length;
@@ -183,6 +188,12 @@ public sealed class Fonts : IDisposable
 
         return length;
     }
+
+    /// <summary>A font of <paramref name="face"/> at <paramref name="size"/>, made once and shared (drawing and measuring only read it).</summary>
+    public SKFont Font(SKTypeface face, float size) => _sized.GetOrAdd((face, size), key => new SKFont(key.Face, key.Size));
+
+    /// <summary>The antialiased fill paint of a text colour, made once and shared (drawing only reads it).</summary>
+    public SKPaint Ink(SKColor color) => _inks.GetOrAdd(color, c => new SKPaint { Color = c, IsAntialias = true });
 
     /// <inheritdoc />
     public void Dispose()
@@ -195,25 +206,56 @@ public sealed class Fonts : IDisposable
         {
             face?.Dispose();
         }
+
+        foreach (var font in _sized.Values)
+        {
+            font.Dispose();
+        }
+
+        foreach (var ink in _inks.Values)
+        {
+            ink.Dispose();
+        }
     }
 
-    private float Advance(Rune rune, TextStyle style)
+    /// <summary>A style's advances of the Basic Multilingual Plane, NaN until measured (a racing write stores the same value).</summary>
+    private float[] Advances(TextStyle style) => _advances.GetOrAdd((style.Size, style.Bold, style.Mono), static _ =>
     {
-        var key = (rune.Value, style.Size, style.Bold, style.Mono);
-        if (_advances.TryGetValue(key, out var width))
+        var table = new float[0x10000];
+        Array.Fill(table, float.NaN);
+        return table;
+    });
+
+    private float Advance(Rune rune, TextStyle style, float[] table)
+    {
+        var cp = rune.Value;
+        if (cp < table.Length)
+        {
+            var known = table[cp];
+            return float.IsNaN(known) ? table[cp] = MeasureOne(rune, style) : known;
+        }
+
+        var key = (cp, style.Size, style.Bold, style.Mono);
+        if (_astralAdvances.TryGetValue(key, out var width))
         {
             return width;
         }
 
-        foreach (var (piece, face) in Runs(rune.ToString(), style))
+        width = MeasureOne(rune, style);
+        if (_astralAdvances.Count < MaxAdvances)
         {
-            using var font = new SKFont(face, style.Size);
-            width += font.MeasureText(piece);
+            _astralAdvances.TryAdd(key, width);
         }
 
-        if (_advances.Count < MaxAdvances)
+        return width;
+    }
+
+    private float MeasureOne(Rune rune, TextStyle style)
+    {
+        var width = 0f;
+        foreach (var (piece, face) in Runs(rune.ToString(), style))
         {
-            _advances.TryAdd(key, width);
+            width += Font(face, style.Size).MeasureText(piece);
         }
 
         return width;
