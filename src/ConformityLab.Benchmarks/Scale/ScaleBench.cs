@@ -9,7 +9,7 @@ namespace ConformityLab.Benchmarks.Scale;
 /// <summary>
 /// How <c>identify</c> and <c>certify</c> scale with the lot: <c>dotnet run -c Release --project
 /// src/ConformityLab.Benchmarks -- scale [--modules 1,32,64,128,256] [--handsets 1,16,64]
-/// [--battery-seconds 6]</c>. The devices are served by this process, as a real lot is outside the
+/// [--battery-seconds 6] [--repeat 3]</c>. The devices are served by this process, as a real lot is outside the
 /// lab: genuine Quectel EC25 modems on ptys, and genuine Pixel 8 handsets behind one isolated real adb
 /// server. Each run is a child process of the Release CLI under <c>/usr/bin/time</c>, so the figures
 /// are the lab's own wall time and peak memory (maximum resident set), not the simulators'.
@@ -45,6 +45,7 @@ public static class ScaleBench
         var modules = Sizes(Arg("--modules") ?? "1,32,64,128,256");
         var handsets = Sizes(Arg("--handsets") ?? "1,16,64");
         var battery = Arg("--battery-seconds") ?? "6";
+        var repeat = int.Parse(Arg("--repeat") ?? "3", CultureInfo.InvariantCulture);
         var repo = TestSupport.RepositoryRoot.Find();
         var cli = Path.Combine(repo, "src", "ConformityLab.Cli", "bin", "Release", "net10.0", "conformitylab.dll");
         using (var build = Process.Start(new ProcessStartInfo("dotnet", ["build", "-c", "Release", "-nologo", "-v", "quiet", Path.Combine(repo, "src", "ConformityLab.Cli")]))!)
@@ -68,9 +69,13 @@ public static class ScaleBench
                     double? one = null;
                     foreach (var n in sizes)
                     {
-                        var (wall, peakMb, code) = kind == "modules"
-                            ? await WithModemsAsync(n, scratch, targets => MeasureAsync(cli, command, targets, scratch, battery))
-                            : await WithHandsetsAsync(n, targets => MeasureAsync(cli, command, targets, scratch, battery));
+                        // The median of several runs against the same devices: the machine is a shared virtual one.
+                        var runs = kind == "modules"
+                            ? await WithModemsAsync(n, scratch, targets => RepeatAsync(repeat, () => MeasureAsync(cli, command, targets, scratch, battery)))
+                            : await WithHandsetsAsync(n, targets => RepeatAsync(repeat, () => MeasureAsync(cli, command, targets, scratch, battery)));
+                        var wall = runs.Select(r => r.Wall).Order().ElementAt(runs.Count / 2);
+                        var peakMb = runs.Max(r => r.PeakMb);
+                        var code = runs[^1].Code;
                         one ??= n == 1 ? wall : null;
                         var ratio = one is { } o ? (wall / o).ToString("0.0", CultureInfo.InvariantCulture) + "×" : "-";
                         var row = string.Create(CultureInfo.InvariantCulture, $"| `{command}` | {n} {kind} | {wall:0.00} s | {peakMb:0} MB | {ratio} | {code} |");
@@ -86,10 +91,22 @@ public static class ScaleBench
         }
 
         Console.WriteLine();
+        Console.WriteLine($"median wall time and largest peak memory of {repeat} runs each");
         Console.WriteLine("| run | lot | wall time | peak memory | ratio to one | exit code |");
         Console.WriteLine("|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
         return 0;
+    }
+
+    private static async Task<IReadOnlyList<(double Wall, double PeakMb, int Code)>> RepeatAsync(int times, Func<Task<(double Wall, double PeakMb, int Code)>> measure)
+    {
+        var runs = new List<(double, double, int)>();
+        for (var i = 0; i < times; i++)
+        {
+            runs.Add(await measure());
+        }
+
+        return runs;
     }
 
     /// <summary>One run of the CLI on the targets: wall time, the child's peak resident memory, and its exit code.</summary>
