@@ -78,7 +78,8 @@ public static class ScaleBench
                         var code = runs[^1].Code;
                         one ??= n == 1 ? wall : null;
                         var ratio = one is { } o ? (wall / o).ToString("0.0", CultureInfo.InvariantCulture) + "×" : "-";
-                        var row = string.Create(CultureInfo.InvariantCulture, $"| `{command}` | {n} {kind} | {wall:0.00} s | {peakMb:0} MB | {ratio} | {code} |");
+                        var spread = runs.Count > 1 ? string.Create(CultureInfo.InvariantCulture, $" ({runs.Min(r => r.Wall):0.00}–{runs.Max(r => r.Wall):0.00})") : string.Empty;
+                        var row = string.Create(CultureInfo.InvariantCulture, $"| `{command}` | {n} {kind} | {wall:0.00} s{spread} | {peakMb:0} MB | {ratio} | {code} |");
                         Console.WriteLine(row);
                         rows.Add(row);
                     }
@@ -91,7 +92,7 @@ public static class ScaleBench
         }
 
         Console.WriteLine();
-        Console.WriteLine($"median wall time and largest peak memory of {repeat} runs each");
+        Console.WriteLine($"median wall time (and the range) and largest peak memory of {repeat} runs each");
         Console.WriteLine("| run | lot | wall time | peak memory | ratio to one | exit code |");
         Console.WriteLine("|---|---|---|---|---|---|");
         rows.ForEach(Console.WriteLine);
