@@ -26,6 +26,7 @@ public sealed record ConnectionOptions
 public sealed class AtConnection : IAsyncDisposable
 {
     private readonly SerialTransport _transport;
+    private int _disposed;
 
     private AtConnection(SerialTransport transport, AtChannel channel, VendorCatalogue catalogue)
     {
@@ -48,20 +49,11 @@ public sealed class AtConnection : IAsyncDisposable
     {
         var catalogue = options.Catalogue ?? VendorCatalogue.LoadBuiltIn();
         await SerialSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
-        SerialTransport transport;
-        try
-        {
-            transport = SerialTransport.Open(target.Serial, transcript);
-        }
-        catch
-        {
-            SerialSlots.Release();
-            throw;
-        }
-
+        SerialTransport? transport = null;
         AtChannel? channel = null;
         try
         {
+            transport = SerialTransport.Open(target.Serial, transcript);
             channel = new AtChannel(transport.Stream, new AtChannelOptions
             {
                 DeviceName = target.Serial.Path,
@@ -79,7 +71,11 @@ public sealed class AtConnection : IAsyncDisposable
                 await channel.DisposeAsync().ConfigureAwait(false);
             }
 
-            await transport.DisposeAsync().ConfigureAwait(false);
+            if (transport is not null)
+            {
+                await transport.DisposeAsync().ConfigureAwait(false);
+            }
+
             SerialSlots.Release();
             throw;
         }
@@ -88,6 +84,11 @@ public sealed class AtConnection : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         try
         {
             await Channel.DisposeAsync().ConfigureAwait(false);

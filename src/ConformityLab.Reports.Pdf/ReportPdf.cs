@@ -140,9 +140,7 @@ public sealed partial class ReportPdf(Fonts fonts, bool leaveOpen = true) : IDis
         canvas.Save();
         canvas.Translate(frame.Width / 2, frame.Height / 2);
         canvas.RotateDegrees(-45);
-        using var paint = new SKPaint { Color = Red.WithAlpha(40), IsAntialias = true };
-        using var font = new SKFont(fonts.Bold, 64);
-        canvas.DrawText("DRAFT", 0, 20, SKTextAlign.Center, font, paint);
+        canvas.DrawText("DRAFT", 0, 20, SKTextAlign.Center, fonts.Font(fonts.Bold, 64), fonts.Ink(Red.WithAlpha(40)));
         canvas.Restore();
     };
 

@@ -20,26 +20,23 @@ public static class ScaleBench
     {
         string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         static int[] Sizes(string text) => [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+        // For tracing by hand: serve N modems (--hold) or N handsets behind one isolated adb server
+        // (--hold-handsets), write their targets one a line to stdout, and hold them until stdin closes.
+        static async Task<int> Hold(IReadOnlyList<string> targets)
+        {
+            targets.ToList().ForEach(Console.WriteLine);
+            await Console.In.ReadToEndAsync();
+            return 0;
+        }
+
         if (Arg("--hold") is { } hold)
         {
-            // For tracing by hand: serve N modems, write their targets one a line to stdout, and hold them until stdin closes.
-            return await WithModemsAsync(int.Parse(hold, CultureInfo.InvariantCulture), Directory.CreateTempSubdirectory("cl-scale-").FullName, async targets =>
-            {
-                targets.ToList().ForEach(Console.WriteLine);
-                await Console.In.ReadToEndAsync();
-                return 0;
-            });
+            return await WithModemsAsync(int.Parse(hold, CultureInfo.InvariantCulture), Directory.CreateTempSubdirectory("cl-scale-").FullName, Hold);
         }
 
         if (Arg("--hold-handsets") is { } holdHandsets)
         {
-            // The same for N handsets behind one isolated adb server.
-            return await WithHandsetsAsync(int.Parse(holdHandsets, CultureInfo.InvariantCulture), async targets =>
-            {
-                targets.ToList().ForEach(Console.WriteLine);
-                await Console.In.ReadToEndAsync();
-                return 0;
-            });
+            return await WithHandsetsAsync(int.Parse(holdHandsets, CultureInfo.InvariantCulture), Hold);
         }
 
         var modules = Sizes(Arg("--modules") ?? "1,32,64,128,256");

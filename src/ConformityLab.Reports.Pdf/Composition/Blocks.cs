@@ -74,13 +74,14 @@ public sealed record Text(string Content, TextStyle Style, SKTextAlign Align = S
                 }
 
                 // A word wider than the line (a hash, a raw reply) is broken where it must be.
-                var rest = word;
-                for (var cut = fonts.Fit(rest, style, width); cut < rest.Length; cut = fonts.Fit(rest, style, width))
+                var start = 0;
+                for (var cut = fonts.Fit(word, style, width); start + cut < word.Length; cut = fonts.Fit(word.AsSpan(start), style, width))
                 {
-                    lines.Add(rest[..cut]);
-                    rest = rest[cut..];
+                    lines.Add(word.Substring(start, cut));
+                    start += cut;
                 }
 
+                var rest = word[start..];
                 line.Append(rest);
                 lineWidth = fonts.Measure(rest, style);
             }

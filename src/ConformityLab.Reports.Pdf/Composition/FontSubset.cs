@@ -15,8 +15,8 @@ internal static class FontSubset
     /// <summary>
     /// The characters nearly every report draws with, and all the charts do: Basic Latin, Latin-1
     /// (°, µ, §, ×, ±), Greek Ω and μ (units), the dashes, quotes, bullet and ellipsis of general
-    /// punctuation, the ohm sign, the arrows, ≤ ≥ ≠ ≈ −, check marks and U+FFFD. These faces are embedded in every report, so they
-    /// are kept small: their compression was most of a report's rendering time.
+    /// punctuation, the ohm sign, the arrows, ≤ ≥ ≠ ≈ −, check marks and U+FFFD. These faces are
+    /// embedded in every report, so they are kept small: Skia compresses them anew in each one.
     /// </summary>
     public static readonly (int First, int Last)[] CoreCharacters =
     [

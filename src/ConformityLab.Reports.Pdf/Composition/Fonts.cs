@@ -170,7 +170,7 @@ public sealed class Fonts : IDisposable
     }
 
     /// <summary>How many UTF-16 units of the start of <paramref name="text"/> fit in <paramref name="width"/>: whole characters, and at least one.</summary>
-    public int Fit(string text, TextStyle style, float width)
+    public int Fit(ReadOnlySpan<char> text, TextStyle style, float width)
     {
         var table = Advances(style);
         var used = 0f;
